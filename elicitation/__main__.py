@@ -1,0 +1,4 @@
+from elicitation.cli import main
+
+if __name__ == "__main__":
+    main()

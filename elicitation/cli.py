@@ -1,0 +1,19 @@
+"""`elicit`: the command line of the lab app. Sub-commands live in small cli_* modules."""
+
+from __future__ import annotations
+
+import typer
+
+from elicitation import cli_cameras
+
+app = typer.Typer(
+    help="Elicit and record spontaneous micro-expressions (CASME neutralization protocol).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(cli_cameras.app, name="cameras")
+
+
+def main() -> None:
+    app()

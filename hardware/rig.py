@@ -1,0 +1,121 @@
+"""Rig files: which cameras a lab has, their backend and settings.
+
+```yaml
+name: sim
+validation: {max_dropped: 0}      # optional, see hardware/thresholds.py
+cameras:
+  gras:                           # file-safe name: lower-case letters, digits, _
+    backend: sim                  # sim | genicam | pyspin | iidc | uvc
+    width: 640
+    height: 480
+    pixel_format: mono8           # mono8 | bgr24 | bayer_rggb8 ... | mjpeg
+    fps: 60
+    # backend-specific keys follow, e.g. for sim: drop_frames, jitter_ms, drift_ppm ...
+```
+Unknown keys, wrong types and missing fields are refused with file, line and key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hardware.cameras import BACKENDS, CameraSettings, backend_module
+from hardware.cameras.base import PIXEL_FORMATS, BackendUnavailable
+from hardware.config import Checker, ConfigError, Field, load_yaml, positive
+from hardware.thresholds import THRESHOLD_FIELDS, Thresholds
+
+RIGS_DIR = Path(__file__).parent / "rigs"
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+RIG_FIELDS = {
+    "name": Field(str, required=True),
+    "description": Field(str, default=""),
+    "cameras": Field(dict, required=True),
+    "validation": Field(dict, default=None),
+}
+
+CAMERA_FIELDS = {
+    "backend": Field(str, required=True, choices=tuple(BACKENDS)),
+    "width": Field(int, required=True, check=positive),
+    "height": Field(int, required=True, check=positive),
+    "pixel_format": Field(str, required=True, choices=tuple(PIXEL_FORMATS)),
+    "fps": Field(float, required=True, check=positive),
+    "validation": Field(dict, default=None),
+    "description": Field(str, default=""),
+}
+
+
+@dataclass
+class Rig:
+    name: str
+    path: Path
+    cameras: dict[str, CameraSettings]
+    thresholds: dict[str, Thresholds] = field(default_factory=dict)
+    description: str = ""
+
+    def camera_names(self) -> list[str]:
+        return list(self.cameras)
+
+
+def resolve_rig_path(rig: str | Path) -> Path:
+    """A path to a YAML file, or the bare name of a rig shipped in hardware/rigs/."""
+    path = Path(rig)
+    if path.exists() or path.suffix in (".yaml", ".yml"):
+        return path
+    shipped = RIGS_DIR / f"{rig}.yaml"
+    return shipped if shipped.exists() else path
+
+
+def load_rig(rig: str | Path) -> Rig:
+    path = resolve_rig_path(rig)
+    data = load_yaml(path)
+    check = Checker(path)
+    top = check.mapping(data, RIG_FIELDS, "rig")
+    base_thresholds = Thresholds().updated(
+        check.mapping(top["validation"], THRESHOLD_FIELDS, "validation") if top["validation"] else {}
+    )
+    cameras: dict[str, CameraSettings] = {}
+    thresholds: dict[str, Thresholds] = {}
+    raw_cameras = top["cameras"] or {}
+    if isinstance(raw_cameras, dict) and not raw_cameras:
+        check.fail(getattr(data, "line", 1), "rig: 'cameras' lists no camera")
+    for cam_name, cam_data in raw_cameras.items() if isinstance(raw_cameras, dict) else []:
+        line = getattr(raw_cameras, "key_lines", {}).get(cam_name, 0)
+        if not _NAME.match(str(cam_name)):
+            check.fail(
+                line, f"camera name '{cam_name}' must be lower-case letters, digits and _ (it names files)"
+            )
+            continue
+        schema = dict(CAMERA_FIELDS)
+        backend_name = cam_data.get("backend") if isinstance(cam_data, dict) else None
+        if backend_name in BACKENDS:
+            try:
+                schema.update(backend_module(backend_name).OPTIONS)
+            except BackendUnavailable as exc:
+                check.fail(line, f"camera '{cam_name}': {exc}")
+        values = check.mapping(cam_data, schema, f"cameras.{cam_name}", line)
+        if check.errors:
+            continue
+        options = {k: v for k, v in values.items() if k not in CAMERA_FIELDS}
+        cameras[cam_name] = CameraSettings(
+            name=cam_name,
+            backend=values["backend"],
+            width=values["width"],
+            height=values["height"],
+            pixel_format=values["pixel_format"],
+            fps=values["fps"],
+            options=options,
+        )
+        own = values["validation"]
+        thresholds[cam_name] = base_thresholds.updated(
+            check.mapping(own, THRESHOLD_FIELDS, f"cameras.{cam_name}.validation") if own else {}
+        )
+    check.raise_if_errors()
+    return Rig(
+        name=top["name"], path=path, cameras=cameras, thresholds=thresholds, description=top["description"]
+    )
+
+
+__all__ = ["ConfigError", "Rig", "load_rig", "resolve_rig_path", "RIGS_DIR"]

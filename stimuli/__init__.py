@@ -1,0 +1,1 @@
+"""Stimulus manifests and the demo-clip generator."""

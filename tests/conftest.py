@@ -1,0 +1,45 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SIM_RIG = REPO / "hardware" / "rigs" / "sim.yaml"
+
+
+def run_elicit(*args: str, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
+    """Run the CLI as a user would (a fresh process), capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "elicitation", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=kwargs.pop("cwd", REPO),
+        **kwargs,
+    )
+
+
+def write_rig(path: Path, cameras: dict, **top) -> Path:
+    """Write a rig YAML file; cameras maps name -> settings."""
+    data = {"name": top.pop("name", "test"), **top, "cameras": cameras}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def sim_camera(width=640, height=480, pixel_format="mono8", fps=60, **faults) -> dict:
+    return {"backend": "sim", "width": width, "height": height, "pixel_format": pixel_format, "fps": fps, **faults}
+
+
+@pytest.fixture
+def small_rig(tmp_path: Path) -> Path:
+    """Two small simulated cameras: cheap enough for many short recordings."""
+    return write_rig(
+        tmp_path / "rig.yaml",
+        {"cam_a": sim_camera(400, 64), "cam_b": sim_camera(400, 64, "bgr24", seed=3)},
+    )
