@@ -128,7 +128,7 @@ def _write_json(path: Path, data: dict) -> None:
 def record(
     rig: str = typer.Argument(..., help=RIG_HELP),
     seconds: float = typer.Option(10.0, "--seconds", min=0.5, help="How long to record."),
-    out_dir: Path = typer.Option(..., "--out", help="New folder for <camera>.mkv, <camera>_frames.tsv, recording.json."),
+    out_dir: Path = typer.Option(..., "--out", help="New folder for the videos, frames.tsv files and recording.json."),
 ) -> None:
     """Record every camera of a rig (one process per camera), with a live status line."""
     loaded = load_rig_or_exit(rig)

@@ -82,7 +82,7 @@ def test_lossless_pixels(tmp_path):
         writer.close()
         decoded = list(iter_frames(tmp_path / f"{fmt}.mkv", pix))
         assert len(decoded) == 20
-        assert all(np.array_equal(d, f.pixels) for d, f in zip(decoded, frames))
+        assert all(np.array_equal(d, f.pixels) for d, f in zip(decoded, frames, strict=True))
 
 
 def test_never_overwrites_a_video(tmp_path):
