@@ -45,17 +45,24 @@ def count_dropped(table: FrameTable, nominal_fps: float, frame_ids: bool = True)
     return int(np.sum(np.round(intervals[late] / period) - 1))
 
 
-def drift_ppm(table: FrameTable) -> float | None:
-    """How fast the camera's clock runs against the host clock, from a straight-line fit."""
+def drift_ppm(table: FrameTable, chunks: int = 10) -> float | None:
+    """How fast the camera's clock runs against the host clock, in ppm (positive: camera fast).
+
+    Host arrival times are the camera's times plus a delay that is never negative (transfer,
+    scheduling), so we fit the lower envelope: the smallest host-minus-camera offset in each of
+    `chunks` stretches, which a busy machine cannot push down.
+    """
     ok = ~np.isnan(table.camera_time)
-    if ok.sum() < 10:
+    if ok.sum() < 10 * chunks:
         return None
-    host = table.host_time[ok] - table.host_time[ok][0]
     cam = table.camera_time[ok] - table.camera_time[ok][0]
-    if host[-1] <= 0:
+    offset = (table.host_time[ok] - table.host_time[ok][0]) - cam
+    if cam[-1] <= 0:
         return None
-    slope = np.polyfit(host, cam, 1)[0]
-    return float((slope - 1.0) * 1e6)
+    parts = np.array_split(np.arange(len(cam)), chunks)
+    lows = [p[np.argmin(offset[p])] for p in parts]
+    slope = np.polyfit(cam[lows], offset[lows], 1)[0]  # host = cam * (1 + slope) + c
+    return float((1.0 / (1.0 + slope) - 1.0) * 1e6)
 
 
 def validate_camera(

@@ -63,7 +63,7 @@ def test_validate_measures_drift(tmp_path):
     result = run_elicit("cameras", "validate", str(rig), "--seconds", "3", "--out", str(out))
     report = json.loads((out / "validation.json").read_text())
     cam = report["cameras"]["cam"]
-    assert abs(cam["drift_ppm"] - 500) < 100, cam
+    assert abs(cam["drift_ppm"] - 500) < 50, cam
     assert result.returncode == 1 and any("drifts" in r for r in cam["reasons"])
 
 

@@ -80,3 +80,13 @@ def test_refuses_a_format_it_cannot_make():
     cam.open()
     with pytest.raises(CameraConfigError, match="mjpeg"):
         cam.configure(settings)
+
+
+def test_a_reader_that_falls_behind_loses_the_oldest_frames_like_a_real_camera():
+    cam = open_sim(buffer_frames=4)
+    assert cam.read().frame_id == 0
+    import time
+
+    time.sleep(0.2)  # 12 frame periods without reading
+    late = cam.read().frame_id
+    assert 9 <= late <= 11  # only the newest 4 frames were still in the camera's buffer
