@@ -46,7 +46,7 @@ def run_ours(rig, seconds: float, out: Path, unpaced: bool) -> dict:
         rig = replace(rig, cameras=cameras)
     rec = Recorder(rig, out, backpressure=unpaced)
     rec.start()
-    pids = {n: w.process.pid for n, w in rec._workers.items()}
+    pids = rec.camera_pids()
     t0 = clock.now()
     time.sleep(seconds)
     elapsed = clock.now() - t0

@@ -172,6 +172,10 @@ class Recorder:
                 pass  # that camera has failed; its error is in health()
         return at
 
+    def camera_pids(self) -> dict[str, int]:
+        """Process id of each camera's recorder process (for CPU accounting and fault tests)."""
+        return {name: worker.process.pid for name, worker in self._workers.items()}
+
     def health(self) -> dict[str, CameraHealth]:
         self._drain_events(timeout=0)
         out = {}

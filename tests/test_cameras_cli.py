@@ -6,6 +6,7 @@ import json
 import stat
 
 import numpy as np
+import pytest
 
 from hardware.cameras import barcode
 from hardware.frames_tsv import read_frames_tsv
@@ -18,13 +19,15 @@ def test_record_sim_rig_10_seconds(tmp_path):
     out = tmp_path / "D"
     result = run_elicit("cameras", "record", str(SIM_RIG), "--seconds", "10", "--out", str(out))
     assert result.returncode == 0, result.stderr
+    live = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(live) >= 3 and "gras:" in live[-1] and "fps" in live[-1] and "dropped" in live[-1]  # live status
     assert stat.S_IMODE(out.stat().st_mode) == 0o700  # faces: not world-readable
     info = json.loads((out / "recording.json").read_text())
     assert info["rig"]["name"] == "sim" and "ffmpeg" in info["versions"] and not info["errors"]
     for name, pix in (("gras", "gray"), ("uvc", "bgr24")):
         table = read_frames_tsv(out / f"{name}_frames.tsv")
         assert 590 <= len(table) <= 615
-        assert np.median(np.diff(table.host_time)) * 1000 == __import__("pytest").approx(16.67, abs=0.1)
+        assert np.median(np.diff(table.host_time)) * 1000 == pytest.approx(16.67, abs=0.1)
         decoded = [barcode.read(frame) for frame in iter_frames(out / f"{name}.mkv", pix)]
         assert decoded == list(table.camera_frame_id)
         assert info["cameras"][name]["frames_written"] == len(table)

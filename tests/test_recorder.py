@@ -99,7 +99,7 @@ def test_recorder_process_killed_leaves_a_playable_mkv_matching_its_table(small_
     rec = Recorder(load_rig(small_rig), out)
     rec.start()
     time.sleep(2.5)
-    os.kill(rec._workers["cam_a"].process.pid, signal.SIGKILL)
+    os.kill(rec.camera_pids()["cam_a"], signal.SIGKILL)
     time.sleep(1.0)
     health = rec.health()
     assert health["cam_a"].state == "failed" and "died" in health["cam_a"].error
@@ -119,7 +119,7 @@ def test_encoder_failure_is_reported_and_the_other_camera_records_on(small_rig, 
     rec = Recorder(load_rig(small_rig), out)
     rec.start()
     time.sleep(1.5)
-    for child in psutil.Process(rec._workers["cam_a"].process.pid).children():
+    for child in psutil.Process(rec.camera_pids()["cam_a"]).children():
         child.kill()  # the encoder dies, as on a full disk
     time.sleep(1.5)
     health = rec.health()
