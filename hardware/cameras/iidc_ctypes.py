@@ -57,6 +57,9 @@ DC1394_COLOR_CODING_RAW8 = 361
 DC1394_COLOR_CODING_NUM = 11
 COLOR_FILTERS: dict[int, str] = {512: "bayer_rggb8", 513: "bayer_gbrg8", 514: "bayer_grbg8", 515: "bayer_bggr8"}
 
+# format7.h:80-82 packet-size flags for dc1394_format7_set_roi
+DC1394_USE_MAX_AVAIL = -2
+
 # video.h:41-51 dc1394speed_t; video.h:60-72 dc1394framerate_t; video.h:80-86 dc1394operation_mode_t
 ISO_SPEEDS: dict[int, int] = {100: 0, 200: 1, 400: 2, 800: 3, 1600: 4, 3200: 5}
 FRAMERATES: dict[float, int] = {1.875 * 2**i: 32 + i for i in range(8)}  # 1.875 … 240 fps
@@ -69,7 +72,7 @@ DC1394_FEATURE_SHUTTER = 423
 DC1394_FEATURE_FRAME_RATE = 431
 DC1394_FEATURE_MODE_MANUAL = 736
 
-# capture.h:297-300 dc1394capture_policy_t; capture.h:318 DC1394_CAPTURE_FLAGS_DEFAULT
+# capture.h:41-44 dc1394capture_policy_t; capture.h:62 DC1394_CAPTURE_FLAGS_DEFAULT
 DC1394_CAPTURE_POLICY_WAIT = 672
 DC1394_CAPTURE_POLICY_POLL = 673
 DC1394_CAPTURE_FLAGS_DEFAULT = 0x00000004
@@ -202,12 +205,12 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     # register.h:76/91 (dc1394_get/set_control_register are static inline, not exported)
     "dc1394_get_control_registers": (c_int, [CAM, c_uint64, U32P, c_uint32]),
     "dc1394_set_control_registers": (c_int, [CAM, c_uint64, U32P, c_uint32]),
-    "dc1394_capture_setup": (c_int, [CAM, c_uint32, c_uint32]),  # capture.h:332
-    "dc1394_capture_stop": (c_int, [CAM]),  # capture.h:337
-    "dc1394_capture_get_fileno": (c_int, [CAM]),  # capture.h:342
-    "dc1394_capture_dequeue": (c_int, [CAM, c_int, POINTER(FRAME)]),  # capture.h:348
-    "dc1394_capture_enqueue": (c_int, [CAM, FRAME]),  # capture.h:353
-    "dc1394_capture_is_frame_corrupt": (c_int, [CAM, FRAME]),  # capture.h:363
+    "dc1394_capture_setup": (c_int, [CAM, c_uint32, c_uint32]),  # capture.h:76
+    "dc1394_capture_stop": (c_int, [CAM]),  # capture.h:81
+    "dc1394_capture_get_fileno": (c_int, [CAM]),  # capture.h:86
+    "dc1394_capture_dequeue": (c_int, [CAM, c_int, POINTER(FRAME)]),  # capture.h:92
+    "dc1394_capture_enqueue": (c_int, [CAM, FRAME]),  # capture.h:97
+    "dc1394_capture_is_frame_corrupt": (c_int, [CAM, FRAME]),  # capture.h:107
 }
 
 
