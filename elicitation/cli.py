@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from elicitation import cli_cameras
+from elicitation import cli_cameras, cli_session, cli_stimuli, cli_sync
 
 app = typer.Typer(
     help="Elicit and record spontaneous micro-expressions (CASME neutralization protocol).",
@@ -13,6 +13,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(cli_cameras.app, name="cameras")
+app.add_typer(cli_stimuli.app, name="stimuli")
+app.add_typer(cli_sync.app, name="sync")
+app.command("run")(cli_session.run)
+app.command("demo")(cli_session.demo)
 
 
 def main() -> None:

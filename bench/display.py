@@ -1,0 +1,123 @@
+"""Display benchmark: frame intervals while a clip plays, with the cameras off and recording, in one run.
+
+    python bench/display.py --json [--rig sim] [--seconds 6] [--fullscreen]
+
+Plays a demo clip (generated if missing) through the session's own display path (PsychoPy window,
+MovieStim with ffpyplayer, the same flip and pacing), first with no camera running, then while
+the rig records into a temporary folder (deleted afterwards). For each: flips, dropped flips
+(intervals above 1.5 refresh periods, as ``win.recordFrameIntervals`` counts them), interval
+percentiles; and the cameras' own frame and drop counts while recording.
+
+On a lab PC with vsync the intervals sit at the refresh period and a dropped flip is a frame the
+participant saw twice: run it on the lab's screen, fullscreen, with the real rig. Under Xvfb there
+is no vsync and OpenGL is software-rendered (llvmpipe): flips are paced by our loop at the
+expected rate, so the numbers show CPU contention between drawing and recording, not a monitor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+import hardware  # noqa: E402,F401  (clock environment before PsychoPy)
+from elicitation.display import Display  # noqa: E402
+from elicitation.protocol_schema import Display as DisplaySettings  # noqa: E402
+from hardware.recorder import Recorder  # noqa: E402
+from hardware.rig import load_rig  # noqa: E402
+from stimuli import demo  # noqa: E402
+
+
+def play(display: Display, clip: Path, seconds: float) -> dict:
+    """Play `clip` for `seconds` (or to its end) exactly as an episode does; interval statistics."""
+    from psychopy import visual
+
+    win = display.win
+    width, height = display.size
+    movie = visual.MovieStim(win, str(clip), movieLib="ffpyplayer", units="pix", size=(width, width * 9 / 16),
+                             loop=False, autoStart=False)  # fmt: skip
+    black = visual.Rect(win, width=width + 4, height=height + 4, fillColor=[0, 0, 0], colorSpace="rgb255",
+                        lineWidth=0, units="pix")  # fmt: skip
+    win.refreshThreshold = 1.5 * display.period
+    win.frameIntervals, win.nDroppedFrames = [], 0
+    win.recordFrameIntervals = True
+    movie.play()
+    first = None
+    while not movie.isFinished:
+        black.draw()
+        movie.draw()
+        t = display.flip()
+        first = first or t
+        if t - first >= seconds:
+            break
+    win.recordFrameIntervals = False
+    movie.unload()
+    ms = np.array(win.frameIntervals) * 1000
+    return {
+        "flips": int(len(ms) + 1),
+        "dropped_flips": int(win.nDroppedFrames),
+        "dropped_share": round(float(win.nDroppedFrames) / max(1, len(ms)), 4),
+        "interval_ms": {
+            "p50": round(float(np.percentile(ms, 50)), 2),
+            "p95": round(float(np.percentile(ms, 95)), 2),
+            "p99": round(float(np.percentile(ms, 99)), 2),
+            "max": round(float(ms.max()), 2),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--rig", default="sim", help="rig file or shipped rig name (default: sim)")
+    parser.add_argument("--seconds", type=float, default=6.0, help="playback per condition")
+    parser.add_argument("--fullscreen", action="store_true", help="the lab screen, not a 1280x720 window")
+    parser.add_argument("--refresh-hz", type=float, default=60.0, help="the display's expected refresh rate")
+    args = parser.parse_args()
+
+    clip = demo.generate()[0]
+    rig = load_rig(args.rig)
+    display = Display(DisplaySettings(expected_refresh_hz=args.refresh_hz), windowed=not args.fullscreen)
+    try:
+        measured = display.measure_refresh()
+        off = play(display, clip, args.seconds)
+        tmp = Path(tempfile.mkdtemp(prefix="bench-display-"))
+        try:
+            with Recorder(rig, tmp) as recorder:
+                on = play(display, clip, args.seconds)
+            cameras = {n: {"frames": s.get("frames_written"), "dropped": s.get("dropped"), "error": s.get("error")}
+                       for n, s in recorder.summaries.items()}  # fmt: skip
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        display.close()
+    result = {
+        "display": {**display.info(), "measured_refresh_hz": measured},
+        "paced_by": "vsync" if display.vsync else f"our loop at {args.refresh_hz:g} Hz (no vsync)",
+        "recording_off": off,
+        "recording_on": on,
+        "cameras_while_on": cameras,
+        "dropped_flips_on_minus_off": on["dropped_flips"] - off["dropped_flips"],
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"display: {result['display']['size']} {result['paced_by']}, renderer {result['display']['gl_renderer']}")
+    for name in ("recording_off", "recording_on"):
+        r = result[name]
+        i = r["interval_ms"]
+        print(f"{name:14s} flips {r['flips']:4d}  dropped {r['dropped_flips']:4d} ({r['dropped_share']:.1%})  "
+              f"interval p50 {i['p50']:.1f}  p95 {i['p95']:.1f}  p99 {i['p99']:.1f}  max {i['max']:.1f} ms")
+    for name, c in cameras.items():
+        print(f"camera {name}: {c['frames']} frames, {c['dropped']} dropped {c['error'] or ''}")
+
+
+if __name__ == "__main__":
+    main()

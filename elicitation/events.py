@@ -1,0 +1,117 @@
+"""``events.tsv`` and ``ratings.tsv``: append-only tables, each row flushed as it is written, so a
+crash loses nothing already written and a resumed session appends where the last one stopped.
+
+events.tsv (BIDS-style):
+    onset        seconds since the session's recording started (clock_time - t0)
+    duration     seconds, or n/a
+    trial_type   episode, episode_incomplete, instructions (any text screen, by its name), ready,
+                 rating, review, rest, sync_flash, penalty_mark, pause, resume, abort ...
+    episode      01..NN or n/a
+    stimulus     the clip's file name or n/a
+    clock_time   the onset on the one clock (the same clock as host_time in <camera>_frames.tsv)
+Stimulus onsets and offsets are flip times. Rows are appended when an event ends (an episode row
+when its clip has gone), so they are in order of their end, not their onset.
+
+ratings.tsv: one row per emotion the participant chose after an episode, with its intensity and
+response times (seconds from the rating screen's first flip).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+EVENT_COLUMNS = ("onset", "duration", "trial_type", "episode", "stimulus", "clock_time")
+RATING_COLUMNS = (
+    "episode",
+    "stimulus",
+    "emotion",
+    "intensity",
+    "rt_choice",
+    "rt_intensity",
+    "rt_done",
+    "screen_onset_clock",
+)
+
+
+def _cell(value: Any, digits: int = 6) -> str:
+    if value is None or value == "":
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return " ".join(str(value).split())  # no tabs or newlines inside a cell
+
+
+class _Table:
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        new = not self.path.exists() or self.path.stat().st_size == 0
+        self._fh = self.path.open("a", encoding="utf-8", newline="")
+        if new:
+            self._fh.write("\t".join(self.columns) + "\n")
+            self._fh.flush()
+
+    def _row(self, values: list[str]) -> None:
+        self._fh.write("\t".join(values) + "\n")
+        self._fh.flush()  # in the OS's hands: survives a kill of this process
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class EventLog(_Table):
+    columns = EVENT_COLUMNS
+
+    def __init__(self, path: Path, t0: float) -> None:
+        super().__init__(path)
+        self.t0 = t0  # clock time of the session's recording start
+
+    def add(
+        self,
+        trial_type: str,
+        clock_time: float,
+        duration: float | None = None,
+        episode: str | None = None,
+        stimulus: str | None = None,
+    ) -> None:
+        self._row(
+            [
+                _cell(clock_time - self.t0),
+                _cell(duration),
+                _cell(trial_type),
+                _cell(episode),
+                _cell(stimulus),
+                _cell(clock_time),
+            ]
+        )
+
+
+class RatingsLog(_Table):
+    columns = RATING_COLUMNS
+
+    def add(self, episode: str, stimulus: str, answer: dict[str, Any], screen_onset: float) -> None:
+        """One row per chosen emotion of a RatingState.result()."""
+        for choice in answer["choices"]:
+            self._row(
+                [
+                    _cell(episode),
+                    _cell(stimulus),
+                    _cell(choice["emotion"]),
+                    _cell(choice["intensity"]),
+                    _cell(choice["rt_choice"], 3),
+                    _cell(choice["rt_intensity"], 3),
+                    _cell(answer["rt_done"], 3),
+                    _cell(screen_onset),
+                ]
+            )
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """Rows of a TSV as dicts (tests, resume and the demo summary)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if not lines:
+        return []
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line]

@@ -1,0 +1,141 @@
+"""The session folder ``DATA/sub-<ID>/ses-<N>/`` (mode 0700) and its ``session.json``.
+
+session.json is the session's state as well as its record: it is rewritten atomically (temp file
++ rename) at every change, so after a crash or a kill it says exactly which episodes are done,
+which one was interrupted, and which files belong to which attempt; ``--resume`` reads it.
+Everything else in the folder is append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+FORMAT = "casme-elicitation session v1"
+_PARTICIPANT = re.compile(r"^[A-Za-z0-9]{1,16}$")
+
+
+class BadInput(ValueError):
+    """A user error on the command line (exit code 2)."""
+
+
+def check_participant(participant: str) -> str:
+    """Pseudonyms only: letters and digits, at most 16 (no paths, spaces or names with dots)."""
+    if not _PARTICIPANT.match(participant or ""):
+        raise BadInput(
+            f"participant ID {participant!r} refused: use a pseudonym of letters and digits only, "
+            "at most 16 (for example P07); never a name, a path or spaces"
+        )
+    return participant
+
+
+def session_path(data: Path, participant: str, session: int) -> Path:
+    if session < 1:
+        raise BadInput(f"session number must be 1 or more, got {session}")
+    return Path(data) / f"sub-{check_participant(participant)}" / f"ses-{session}"
+
+
+def create_private_dir(path: Path) -> None:
+    """mkdir -p where every folder we create is 0700 (it will hold faces)."""
+    missing = []
+    probe = Path(path)
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
+        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class SessionState:
+    """session.json, loaded or new, saved atomically on every change."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = Path(path)
+        self.data = data
+
+    @classmethod
+    def new(cls, folder: Path, **fields: Any) -> SessionState:
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "status": "running",
+            "started_utc": utc_now(),
+            "ended_utc": None,
+            "runs": [],
+            "episodes": {},
+            "penalties": {"marks": []},
+            "warnings": [],
+            **fields,
+        }
+        state = cls(Path(folder) / "session.json", data)
+        state.save()
+        return state
+
+    @classmethod
+    def load(cls, folder: Path) -> SessionState:
+        path = Path(folder) / "session.json"
+        if not path.is_file():
+            raise BadInput(f"{folder} has no session.json: nothing to resume")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{path} is not valid JSON ({exc}); it cannot be resumed") from None
+        if data.get("format") != FORMAT:
+            raise BadInput(f"{path} was not written by this program ({data.get('format')!r})")
+        return cls(path, data)
+
+    def save(self, sync: bool = True) -> None:
+        """Replace session.json atomically. sync=False (while a clip plays) skips the fsync: the
+        rename alone survives a killed process; only a power cut could lose that last change."""
+        tmp = self.path.with_name(".session.json.tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(self.data, fh, indent=2, default=str)
+            fh.write("\n")
+            fh.flush()
+            if sync:
+                os.fsync(fh.fileno())
+        tmp.replace(self.path)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def warn(self, message: str, save: bool = True) -> None:
+        self.data["warnings"].append({"utc": utc_now(), "message": message})
+        if save:
+            self.save()
+
+    def episode(self, label: str) -> dict[str, Any]:
+        return self.data["episodes"][label]
+
+    def current_run(self) -> dict[str, Any]:
+        return self.data["runs"][-1]
+
+    def first_unfinished(self) -> str | None:
+        for label, entry in self.data["episodes"].items():
+            if entry["status"] != "done":
+                return label
+        return None
+
+    def penalty_count(self) -> int:
+        return len(self.data["penalties"]["marks"])
+
+    def mark_interrupted(self) -> list[str]:
+        """After a crash: attempts that were playing become incomplete. Returns their descriptions."""
+        changed = []
+        for label, entry in self.data["episodes"].items():
+            for attempt in entry["attempts"]:
+                if attempt["status"] == "playing":
+                    attempt["status"] = "incomplete"
+                    changed.append(f"episode {label} attempt {attempt['attempt']} ({attempt['suffix']})")
+            if entry["status"] == "playing":
+                entry["status"] = "pending"
+        run = self.data["runs"][-1] if self.data["runs"] else None
+        if run is not None and run.get("status") == "running":
+            run["status"] = "interrupted"
+        return changed
