@@ -115,3 +115,45 @@ def test_bad_input_files_exit_2_with_file_and_line(tmp_path):
         "sync", "align", str(tmp_path / "nope.mp4"), "--flashes", str(bad), "--out", str(tmp_path / "x.tsv")
     )
     assert result.returncode == 2 and "nope.mp4: no such file" in result.stderr
+
+
+def test_import_copies_the_camcorder_video_into_the_session_on_its_clock(tmp_path):
+    from elicitation.session_folder import SessionState, create_private_dir
+
+    session = tmp_path / "sub-P01" / "ses-1"
+    create_private_dir(session / "video")
+    SessionState.new(session, rig={"name": "casme", "cameras": {"gras": {}, "benq": {}}})
+    flips = T0 + np.array(FLASH_FRAMES) * TRUE_PERIOD
+    events_tsv(session / "events.tsv", flips)
+    video = camcorder(tmp_path / "MVI_0001.MP4", flips)
+
+    refused = run_elicit("import", str(video), "--session", str(session), "--camera", "benq")
+    assert refused.returncode == 2 and "is one of the session's rig cameras" in refused.stderr
+    result = run_elicit("import", str(video), "--session", str(session), "--camera", "benq_card")
+    assert result.returncode == 0, result.stderr
+    copy = session / "video" / "benq_card_import.mp4"
+    assert copy.read_bytes() == video.read_bytes() and copy.stat().st_mode & 0o077 == 0
+    table = read_frames_tsv(session / "video" / "benq_card_frames.tsv")
+    assert set(table.file) == {copy.name} and len(table) == SECONDS * FPS
+    assert np.all(np.abs(table.host_time[FLASH_FRAMES] - flips) < 0.5 / FPS)
+    entry = json.loads((session / "session.json").read_text())["imports"][0]
+    assert entry["camera"] == "benq_card" and entry["alignment"]["flashes_found"] == 6
+
+    again = run_elicit("import", str(video), "--session", str(session), "--camera", "benq_card")
+    assert again.returncode == 2 and "imported already" in again.stderr
+    assert len(json.loads((session / "session.json").read_text())["imports"]) == 1
+
+
+def test_import_of_a_video_without_the_sessions_flashes_writes_nothing(tmp_path):
+    from elicitation.session_folder import SessionState, create_private_dir
+
+    session = tmp_path / "ses-1"
+    create_private_dir(session / "video")
+    SessionState.new(session, rig={"cameras": {}})
+    flips = T0 + np.array(FLASH_FRAMES) * TRUE_PERIOD
+    events_tsv(session / "events.tsv", flips + np.array([0, 0, 0, 0, 0.4, 0]))  # one flip elsewhere
+    result = run_elicit("import", str(camcorder(tmp_path / "c.mp4", flips)), "--session", str(session),
+                        "--camera", "cam")  # fmt: skip
+    assert result.returncode == 2 and "do not match" in result.stderr
+    assert list((session / "video").iterdir()) == []
+    assert run_elicit("import", str(tmp_path / "c.mp4"), "--session", str(tmp_path), "--camera", "cam").returncode == 2
