@@ -5,6 +5,7 @@ handling exactly as a participant's keyboard would.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +36,7 @@ class KeyInput:
         # absolute GetSecs time, which is our clock (hardware.clock pins PSYCH_GETSECS_CLOCK=1).
         self._base = plog.defaultClock.getLastResetTime()
         self.autopilot = autopilot
+        self._reported: deque[Any] = deque(maxlen=256)  # presses already handed out (by identity)
         self.kb.clearEvents()
 
     @property
@@ -43,7 +45,16 @@ class KeyInput:
 
     def poll(self) -> list[Key]:
         now = clock.now()
-        keys = [self._convert(k, now) for k in self.kb.getKeys(waitRelease=False, clear=True)]
+        # getKeys(waitRelease=False) skips a key pressed AND released since the last poll (it already has a
+        # duration), so a quick tap during a slow frame would be lost: take released presses too. A press
+        # reported while held comes back once more at its release (same object): report it once.
+        presses = self.kb.getKeys(waitRelease=False, clear=True) + self.kb.getKeys(waitRelease=True, clear=True)
+        fresh: list[Any] = []
+        for press in presses:
+            if not any(press is seen for seen in (*self._reported, *fresh)):
+                fresh.append(press)
+        self._reported.extend(fresh)
+        keys = [self._convert(k, now) for k in fresh]
         if self.autopilot is not None:
             keys += self.autopilot.due(now)
         return sorted(keys, key=lambda k: k.t)

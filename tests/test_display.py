@@ -65,6 +65,7 @@ state = RatingState(p.rating, onset=d.flip())
 got = []
 while not state.done and clock.now() - state.onset < 10:
     d.flip()
+    time.sleep(0.25)  # poll rarely: a key stamped at the poll would be up to 0.25 s late
     for key in keys.poll():
         got.append([key.name, key.t]); state.key(key.name, key.t)
 d.close()
@@ -95,4 +96,5 @@ def test_the_keyboard_drives_the_rating_with_key_times_on_the_one_clock():
     assert out["result"]["choices"][0]["intensity"] == 4
     assert [name for name, _ in out["got"]] == ["down", "space", "4", "return"]
     for (_, t), (before, after) in zip(out["got"], out["sent"], strict=True):
-        assert before - 0.005 <= t <= after + 0.005  # the key's own time, not the time we polled
+        # the key's own time, not the time we polled; 50 ms of slack for a loaded machine's event thread
+        assert before - 0.005 <= t <= after + 0.05
