@@ -55,9 +55,10 @@ def list_cameras(rig: str = typer.Option(None, "--rig", help=RIG_HELP)) -> None:
         table.add_column(column)
     for status in probe_backends():
         state = "[green]available[/]" if status.available else "[red]missing[/]"
-        detail = "\n".join(status.devices) if status.available else status.reason
-        if status.available and not status.devices:
-            detail = status.reason or "no devices found"
+        lines = [status.reason] if status.reason else []
+        if status.available:
+            lines += [f"• {device}" for device in status.devices] or ["no devices found"]
+        detail = "\n".join(lines)
         table.add_row(status.name, state, detail)
     out.print(table)
     if rig:

@@ -128,5 +128,7 @@ class VideoWriter:
             self._proc.kill()
             raise self._failure("encoder did not finish in time") from None
         self._drain.join(timeout=2)
+        if self._proc.stderr is not None and not self._drain.is_alive():
+            self._proc.stderr.close()
         if code != 0:
             raise self._failure("encoder failed")
