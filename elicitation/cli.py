@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from elicitation import cli_cameras, cli_session, cli_stimuli, cli_sync, session_import
+from elicitation import cli_cameras, cli_session, cli_stimuli, cli_sync, cli_synctest, session_import
 
 app = typer.Typer(
     help="Elicit and record spontaneous micro-expressions (CASME neutralization protocol).",
@@ -12,6 +12,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+cli_cameras.app.command("sync-test")(cli_synctest.sync_test)
 app.add_typer(cli_cameras.app, name="cameras")
 app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")

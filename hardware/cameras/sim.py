@@ -10,7 +10,11 @@ a recording can be checked frame by frame. Faults are rig settings:
 - ``disconnect_after_s: t``   after t seconds ``read`` raises CameraDisconnected,
 - ``buffer_frames: n``        like a real camera, it holds n frames; a reader more than n frames
                               behind loses the oldest ones (visible as id gaps),
-- ``paced: false``            deliver as fast as the reader asks (benchmarks only).
+- ``paced: false``            deliver as fast as the reader asks (benchmarks only),
+- ``screen_latency_ms: L``    the camera sees the screen (hardware.screen_link, as the sync test shows it):
+                              a frame exposed at host time t is bright when the screen was white at
+                              t - L. Such a frame is handed over SCREEN_READOUT_S after t (the screen's
+                              flip time is published just after the flip), with host_time = t.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from hardware.cameras.base import (
     StreamFormat,
 )
 from hardware.config import Field, non_negative, positive
+from hardware.screen_link import ScreenLink
 
 OPTIONS = {
     "drop_frames": Field(list, default=[]),
@@ -41,7 +46,9 @@ OPTIONS = {
     "paced": Field(bool, default=True),
     "buffer_frames": Field(int, default=8, check=positive),
     "seed": Field(int, default=0),
+    "screen_latency_ms": Field(float, default=None, check=non_negative),
 }
+SCREEN_READOUT_S = 0.003
 
 SUPPORTED_FORMATS = ("mono8", "bgr24")
 
@@ -101,6 +108,9 @@ class SimCamera:
         self._paced = opts.get("paced", True) is not False
         self._buffer = int(opts.get("buffer_frames") or 8)
         self._rng = np.random.default_rng(opts.get("seed") or 0)
+        latency = opts.get("screen_latency_ms")
+        self._screen = ScreenLink.from_environment() if latency is not None else None
+        self._screen_latency_s = float(latency or 0.0) / 1000
         channels = 3 if settings.pixel_format == "bgr24" else 1
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         return StreamFormat(settings.width, settings.height, settings.pixel_format, settings.fps)
@@ -144,8 +154,14 @@ class SimCamera:
                 time.sleep(wait)
         offset = (frame_id * 3) % 256
         pixels = np.array(self._pattern[:, offset : offset + settings.width])
+        host_time = clock.now()
+        if self._screen is not None:
+            host_time = due if self._paced else host_time  # the exposure time, not the hand-over
+            time.sleep(max(0.0, host_time + SCREEN_READOUT_S - clock.now()))
+            lit = self._screen.state_at(host_time - self._screen_latency_s)
+            pixels = (pixels.astype(np.uint16) * (1 - lit) // 2 + lit * 235).astype(np.uint8)  # dark room / flash
         barcode.write(pixels, frame_id)
-        return Frame(pixels=pixels, frame_id=frame_id, host_time=clock.now(), camera_time=camera_time)
+        return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
 
     def stop(self) -> None:
         pass
