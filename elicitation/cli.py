@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from elicitation import cli_cameras, cli_session, cli_stimuli, cli_sync, cli_synctest, session_import
+from elicitation import cli_cameras, cli_session, cli_stimuli, cli_sync, cli_synctest, report, session_import
 
 app = typer.Typer(
     help="Elicit and record spontaneous micro-expressions (CASME neutralization protocol).",
@@ -19,6 +19,7 @@ app.add_typer(cli_sync.app, name="sync")
 app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
 app.command("import")(session_import.import_command)
+app.command("report")(report.report_command)
 
 
 def main() -> None:

@@ -87,9 +87,14 @@ def demo(
         data=data, autopilot=True, seed=seed, windowed=True, screenshots=screenshots,
     )  # fmt: skip
     result = _run(opts)
+    if (result.folder / "session.json").is_file():
+        from elicitation.report import write_report
+
+        out.print(f"report: {write_report(result.folder)}", highlight=False)
     if result.exit_code == 0:
         out.print(f"[green]demo complete[/]: the session is in {result.folder}", highlight=False)
-        out.print("  session.json  events.tsv  ratings.tsv  session.log  video/<camera>_ep<NN>.mkv + frames.tsv")
+        out.print("  session.json  events.tsv  ratings.tsv  review.tsv  report.html  session.log  "
+                  "video/<camera>_ep<NN>.mkv + frames.tsv")  # fmt: skip
     raise typer.Exit(result.exit_code)
 
 

@@ -43,3 +43,14 @@ def small_rig(tmp_path: Path) -> Path:
         tmp_path / "rig.yaml",
         {"cam_a": sim_camera(400, 64), "cam_b": sim_camera(400, 64, "bgr24", seed=3)},
     )
+
+
+@pytest.fixture(scope="session")
+def demo_session(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path, Path]:
+    """`elicit demo` run once for every test that inspects its session (about a minute)."""
+    from tests.xdisplay import display_env
+
+    root = tmp_path_factory.mktemp("demo")
+    shots = root / "shots"
+    result = run_elicit("demo", "--out", str(root / "data"), "--screenshots", str(shots), env=display_env())
+    return result, root / "data" / "sub-demo" / "ses-1", shots

@@ -94,11 +94,9 @@ def _assert_complete(folder: Path) -> dict:
 
 
 @pytest.mark.slow
-def test_demo_session_records_every_episode_onset_in_its_own_file(tmp_path):
-    shots = tmp_path / "shots"
-    result = run_elicit("demo", "--out", str(tmp_path / "data"), "--screenshots", str(shots), env=display_env())
+def test_demo_session_records_every_episode_onset_in_its_own_file(demo_session):
+    result, folder, shots = demo_session
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    folder = tmp_path / "data" / "sub-demo" / "ses-1"
     assert f"data: {folder}" in result.stdout.replace("\n", "")
     state = _assert_complete(folder)
     assert check_episode_onsets(folder) == 3 * 2  # 3 episodes x 2 cameras
