@@ -75,14 +75,26 @@ class Autopilot:
         elif kind == "experimenter":
             self._press(self.keys.experimenter, onset + self._gap(0.4, 1.0))
         elif kind == "review":
-            self._press(self.keys.continue_, onset + self._gap(0.5, 1.0))
-            if "abort" not in self._drilled and info.get("episode_number", 1) >= 2:
+            self._plan_review(onset, info)
+            if "abort" not in self._drilled and info.get("episode_number", 1) >= 2 and not info.get("later"):
                 self._drilled.add("abort")
                 self._press(self.keys.abort, onset + 0.2)
         elif kind == "episode":
             self._plan_penalties(onset, float(info.get("duration_s", 5.0)))
         elif kind == "rating":
             self._plan_rating(onset, info.get("main_emotions", []))
+
+    def _plan_review(self, onset: float, info: dict[str, Any]) -> None:
+        """Watch a moment, flag one movement (seeded category), finish; later: confirm the flags first."""
+        t = onset + self._gap(1.2, 2.0)
+        if info.get("later") and info.get("flags"):
+            self._press("c", t)
+            t += self._gap(0.3, 0.6)
+        elif info.get("categories"):
+            self._press("f", t)
+            self._press(str(self.rng.randint(1, int(info["categories"]))), t + self._gap(0.3, 0.6))
+            t += 0.8
+        self._press("return", t + self._gap(0.3, 0.6))
 
     def _plan_penalties(self, onset: float, duration: float) -> None:
         for _ in range(self.rng.choice((0, 1, 1, 2))):

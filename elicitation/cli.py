@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from elicitation import cli_cameras, cli_session, cli_stimuli, cli_sync, cli_synctest, report, session_import
+from elicitation import (
+    cli_cameras,
+    cli_review,
+    cli_session,
+    cli_stimuli,
+    cli_sync,
+    cli_synctest,
+    report,
+    session_import,
+)
 
 app = typer.Typer(
     help="Elicit and record spontaneous micro-expressions (CASME neutralization protocol).",
@@ -20,6 +29,7 @@ app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
 app.command("import")(session_import.import_command)
 app.command("report")(report.report_command)
+app.command("review")(cli_review.review)
 
 
 def main() -> None:

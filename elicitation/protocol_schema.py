@@ -109,10 +109,15 @@ RATING_FIELDS = {
 }
 
 REVIEW_FIELDS = {
-    "camera": Field(str, default="", doc="the frontal camera the participant reviews (issue 7)"),
+    "camera": Field(str, default="", doc="the frontal camera the participant reviews"),
     "title": Field(str, default="Review of your recording"),
-    "text": Field(str, default="The self-review step is not available yet."),
-    "hint": Field(str, default="Press {continue_key} to continue"),
+    "text": Field(str, default="Flag every movement that was not an expression."),
+    "hint": Field(str, default="SPACE play/pause   LEFT/RIGHT step   R replay   F flag   ENTER done"),
+    "choose": Field(str, default="What was it? Press its number (F: cancel)"),
+    "later_hint": Field(str, default="C confirm all   X remove one   F flag   SPACE play/pause   ENTER done"),
+    "categories": Field(dict, default={"blowing_nose": "Blowing the nose", "swallowing": "Swallowing",
+                                       "inhaling": "Inhaling", "eyesight_change": "Looking away",
+                                       "other": "Other"}),  # fmt: skip
 }
 
 SCREEN_FIELDS = {
@@ -200,3 +205,6 @@ class ReviewSettings:
     title: str = ""
     text: str = ""
     hint: str = ""
+    choose: str = ""
+    later_hint: str = ""
+    categories: dict[str, str] = field(default_factory=dict)  # name in review.tsv -> label on screen

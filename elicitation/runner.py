@@ -24,9 +24,10 @@ from elicitation import session_setup as setup
 from elicitation.context import SessionAborted, SessionContext
 from elicitation.events import EventLog, RatingsLog
 from elicitation.procedure import init_episodes, run_procedure
+from elicitation.review import run_review
 from elicitation.screens import Pages
 from elicitation.session_folder import SessionState, utc_now
-from elicitation.steps import ReviewStep, review_placeholder
+from elicitation.steps import ReviewStep
 from hardware import clock
 from hardware.cameras import CameraError
 from hardware.recorder import Recorder
@@ -61,7 +62,7 @@ def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # SIGTERM ends the session like Ctrl-C: files finished, state saved
 
 
-def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep = review_placeholder) -> SessionResult:
+def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep = run_review) -> SessionResult:
     """Raises BadInput / ConfigError (exit 2) and PreflightFailed (exit 1) before anything is created."""
     plan = setup.prepare(opts, console)  # inputs + preflight without a window
     if not plan.audio_output:
