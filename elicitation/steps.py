@@ -99,7 +99,7 @@ def run_rating(ctx: SessionContext, episode: Episode) -> None:
                    stimulus=episode.clip.path.name)  # fmt: skip
 
 
-# -- self-review (issue 7 builds it; until then a placeholder screen) ----------------------------
+# -- self-review (elicitation/review.py implements the step) ----------------------------------
 
 
 @dataclass(frozen=True)
@@ -116,22 +116,3 @@ class ReviewRequest:
 
 
 ReviewStep = Callable[[SessionContext, ReviewRequest], None]
-
-
-def review_placeholder(ctx: SessionContext, request: ReviewRequest) -> None:
-    """Says that the self-review step is not built yet; the participant continues with a key."""
-    p = ctx.protocol
-    filled = p.placeholders(episode=request.episode.number)
-    page = ctx.pages.page("review", p.review.title, p.review.text.format(**filled), p.review.hint.format(**filled))
-    onset: float | None = None
-    end: float | None = None
-    while end is None:
-        t, keys = ctx.frame(page.draw, shot="review")
-        if onset is None:
-            onset = t
-            ctx.announce("review", t, episode_number=request.episode.number)
-        for key in keys:
-            if key.name in (p.keys.continue_, p.keys.experimenter):
-                end = key.t
-    ctx.events.add("review", onset, duration=end - onset, episode=request.episode.label,
-                   stimulus=request.episode.clip.path.name)  # fmt: skip
