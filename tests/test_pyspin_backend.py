@@ -67,7 +67,7 @@ def test_configuration_follows_flirs_examples_and_is_read_back():
         ({"max_fps": 30.0}, {}, r"AcquisitionFrameRate = 60 is outside what the camera allows now \(1 .. 30\)"),
         ({}, {"exposure_us": 17000.0}, "exposure_us 17000 is not below the frame period"),
         ({"readout_us": 1000.0}, {"exposure_us": 16000.0}, r"AcquisitionFrameRate = 60 is outside"),  # too long
-        ({}, {"width": 1920}, r"Width = 1920 is outside 16 .. 720"),
+        ({}, {"width": 1920}, r"Width = 1920 is outside what the camera allows now \(16 .. 720\)"),
         ({}, {"pixel_format": "bgr24"}, "PixelFormat has no entry BGR8"),
         ({}, {"serial": "999"}, r"no FLIR camera with serial 999 \(found: \['21187337'\]\)"),
     ],

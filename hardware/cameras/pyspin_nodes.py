@@ -52,25 +52,22 @@ class Nodes:
     def get_enum(self, name: str) -> str:
         return str(self._ptr(name, "CEnumerationPtr", write=False).GetCurrentEntry().GetSymbolic())
 
+    def _set_in_range(self, name: str, kind: str, value: float) -> None:
+        ptr = self._ptr(name, kind, write=True)
+        low, high = ptr.GetMin(), ptr.GetMax()  # the limits move with other settings (exposure caps the rate)
+        if not low <= value <= high:
+            allowed = f"what the camera allows now ({low:g} .. {high:g})"
+            raise CameraConfigError(f"camera '{self.camera}': {name} = {value:g} is outside {allowed}")
+        self._call(name, value, lambda: ptr.SetValue(value))
+
     def set_float(self, name: str, value: float) -> None:
-        ptr = self._ptr(name, "CFloatPtr", write=True)
-        if not ptr.GetMin() <= value <= ptr.GetMax():
-            raise CameraConfigError(
-                f"camera '{self.camera}': {name} = {value:g} is outside what the camera allows now "
-                f"({ptr.GetMin():g} .. {ptr.GetMax():g})"
-            )
-        self._call(name, value, lambda: ptr.SetValue(float(value)))
+        self._set_in_range(name, "CFloatPtr", float(value))
 
     def get_float(self, name: str) -> float:
         return float(self._ptr(name, "CFloatPtr", write=False).GetValue())
 
     def set_int(self, name: str, value: int) -> None:
-        ptr = self._ptr(name, "CIntegerPtr", write=True)
-        if not ptr.GetMin() <= value <= ptr.GetMax():
-            raise CameraConfigError(
-                f"camera '{self.camera}': {name} = {value} is outside {ptr.GetMin()} .. {ptr.GetMax()}"
-            )
-        self._call(name, value, lambda: ptr.SetValue(int(value)))
+        self._set_in_range(name, "CIntegerPtr", int(value))
 
     def get_int(self, name: str) -> int:
         return int(self._ptr(name, "CIntegerPtr", write=False).GetValue())
