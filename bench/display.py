@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 import hardware  # noqa: E402,F401  (clock environment before PsychoPy)
-from elicitation.display import Display  # noqa: E402
-from elicitation.protocol_schema import Display as DisplaySettings  # noqa: E402
-from hardware.recorder import Recorder  # noqa: E402
+from elicitation.protocol import Display as DisplaySettings  # noqa: E402
+from elicitation.screen import Display  # noqa: E402
+from hardware.recording import Recorder  # noqa: E402
 from hardware.rig import load_rig  # noqa: E402
 from stimuli import demo  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hardware import clock  # noqa: E402
 from hardware.cameras import create_camera  # noqa: E402
-from hardware.recorder import Recorder  # noqa: E402
+from hardware.recording import Recorder  # noqa: E402
 from hardware.rig import load_rig  # noqa: E402
 
 

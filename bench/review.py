@@ -28,11 +28,13 @@ import numpy as np  # noqa: E402
 
 import hardware  # noqa: E402,F401
 from hardware import clock  # noqa: E402
-from hardware.cameras import barcode  # noqa: E402
 from hardware.cameras.base import Frame, StreamFormat  # noqa: E402
-from hardware.encoder import VideoWriter  # noqa: E402
-from hardware.frames_tsv import FramesTsvWriter  # noqa: E402
-from hardware.videoio import iter_frames  # noqa: E402
+from hardware.cameras.sim import barcode  # noqa: E402
+from hardware.video import (
+    FramesTsvWriter,  # noqa: E402
+    VideoWriter,  # noqa: E402
+    iter_frames,  # noqa: E402
+)
 
 FPS = 60.0
 
@@ -90,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     from psychopy import visual
 
-    from elicitation.review_player import Player, ReviewClip
+    from elicitation.review import Player, ReviewClip
 
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         folder = Path(tmp)
@@ -99,7 +101,7 @@ def main() -> None:
         encode_s = time.perf_counter() - t
         recorder = None
         if not args.no_record:
-            from hardware.recorder import Recorder
+            from hardware.recording import Recorder
             from hardware.rig import load_rig
 
             recorder = Recorder(load_rig("sim"), folder / "rec")

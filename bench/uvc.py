@@ -3,7 +3,7 @@
     python bench/uvc.py --json [--seconds 10]
 
 Both runs record one UVC camera (1280x720 MJPG at 60 fps) through the Recorder (its own process plus the
-ffmpeg it feeds), with the stand-in for cv2.VideoCapture's V4L2 backend (tests/fake_videocapture.py; no
+ffmpeg it feeds), with the stand-in for cv2.VideoCapture's V4L2 backend (tests/fakes/videocapture.py; no
 device here). The stand-in serves a pool of pre-encoded JPEGs, so producing frames costs ~nothing, while
 decoding them (the bgr24 run) is done with cv2.imdecode exactly as OpenCV's V4L2 backend does it.
 - passthrough: pixel_format mjpeg, the JPEG bytes are copied into the MKV (ffmpeg -c:v copy);
@@ -27,8 +27,8 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hardware import clock  # noqa: E402
-from hardware.cameras import uvc  # noqa: E402
-from hardware.recorder import Recorder  # noqa: E402
+from hardware.cameras.uvc import camera as uvc  # noqa: E402
+from hardware.recording import Recorder  # noqa: E402
 from hardware.rig import load_rig  # noqa: E402
 
 TARGET_PERCENT = 10.0
@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
-    os.environ[uvc.ENV_FACTORY] = "tests.fake_videocapture:webcam_pooled"  # inherited by camera processes
+    os.environ[uvc.ENV_FACTORY] = "tests.fakes.videocapture:webcam_pooled"  # inherited by camera processes
     with tempfile.TemporaryDirectory() as tmp:
         passthrough = run("mjpeg", args.seconds, Path(tmp))
         decode = run("bgr24", args.seconds, Path(tmp))

@@ -7,7 +7,7 @@ import subprocess
 from importlib import metadata
 
 from hardware import clock
-from hardware.encoder import ffmpeg_exe
+from hardware.video import ffmpeg_exe
 
 _PACKAGES = ("casme-elicitation", "numpy", "opencv-python", "imageio-ffmpeg", "psychopy", "psychtoolbox",
              "harvesters", "genicam")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hardware.cameras import BACKENDS, CameraSettings, backend_module
 from hardware.cameras.base import PIXEL_FORMATS, BackendUnavailable
-from hardware.config import Checker, ConfigError, Field, load_yaml, positive
+from hardware.strict_yaml import Checker, ConfigError, Field, load_yaml, positive
 from hardware.thresholds import THRESHOLD_FIELDS, Thresholds
 
 RIGS_DIR = Path(__file__).parent / "rigs"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from hardware.config import Field, non_negative, positive
+from hardware.strict_yaml import Field, non_negative, positive
 
 
 @dataclass(frozen=True)

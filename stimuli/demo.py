@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hardware.encoder import ffmpeg_exe
+from hardware.video import ffmpeg_exe
 from stimuli.manifest import Clip, Manifest, load_manifest
 
 DEMO_MANIFEST = Path(__file__).with_name("demo.yaml")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hardware.config import Checker, ConfigError, Field, load_yaml, non_negative, positive
+from hardware.strict_yaml import Checker, ConfigError, Field, load_yaml, non_negative, positive
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hardware.encoder import ffmpeg_exe
+from hardware.video import ffmpeg_exe
 from stimuli.manifest import Clip
 
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from elicitation.events import read_tsv
-from hardware.cameras import barcode
-from hardware.frames_tsv import read_frames_tsv
-from hardware.videoio import iter_frames
+from elicitation.folder import read_tsv
+from hardware.cameras.sim import barcode
+from hardware.video import iter_frames, read_frames_tsv
 
 
 def load(folder: Path) -> tuple[dict, list[dict[str, str]]]:

@@ -30,6 +30,17 @@ PIXEL_FORMATS: dict[str, int] = {
 }
 
 
+# our pixel format -> its GenICam PFNC name (GenTL producers and Spinnaker use the same names)
+PFNC = {
+    "mono8": "Mono8",
+    "bgr24": "BGR8",
+    "bayer_rggb8": "BayerRG8",
+    "bayer_gbrg8": "BayerGB8",
+    "bayer_grbg8": "BayerGR8",
+    "bayer_bggr8": "BayerBG8",
+}
+
+
 class CameraError(RuntimeError):
     """Base class: a camera problem, with a message meant for the experimenter."""
 

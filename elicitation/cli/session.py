@@ -1,0 +1,100 @@
+"""`elicit run` (a session) and `elicit demo` (the demo session on the simulated rig).
+
+Exit codes: 0 the session completed; 1 a preflight check failed, the session was aborted or a
+camera failed; 2 bad input (participant ID, protocol or rig file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from elicitation.folder import BadInput
+from elicitation.session import PreflightFailed, SessionOptions, SessionResult, run_session
+from hardware.strict_yaml import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_PROTOCOL = REPO / "protocols" / "demo.yaml"
+out = Console()
+err = Console(stderr=True)
+
+
+def _run(opts: SessionOptions) -> SessionResult:
+    try:
+        return run_session(opts, out)
+    except (BadInput, ConfigError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except PreflightFailed as exc:
+        err.print(f"[bold red]preflight failed:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def run(
+    protocol: Path = typer.Argument(..., help="Protocol file, e.g. protocols/casme.yaml."),
+    participant: str = typer.Option(..., "--participant", help="Pseudonym: letters and digits, at most 16."),
+    session: int = typer.Option(1, "--session", help="Session number (ses-N)."),
+    rig: str = typer.Option(..., "--rig", help="Rig file, or the name of a shipped rig such as 'sim'."),
+    data: Path = typer.Option(..., "--out", help="Data folder; the session goes to DATA/sub-ID/ses-N/."),
+    autopilot: bool = typer.Option(False, "--autopilot", help="Answer every prompt automatically (seeded)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the autopilot."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue an interrupted session at its first unfinished episode."
+    ),
+    windowed: bool = typer.Option(False, "--windowed", help="A window instead of the full screen."),
+    screenshots: Path = typer.Option(None, "--screenshots", help="Save one PNG of each distinct screen here."),
+    allow_no_audio: bool = typer.Option(
+        False, "--allow-no-audio", help="Run clips with sound on a machine without a sound output."
+    ),
+) -> None:
+    """Run the elicitation session of a protocol while every camera of the rig records."""
+    opts = SessionOptions(
+        protocol=protocol, participant=participant, session=session, rig=rig, data=data, autopilot=autopilot,
+        seed=seed, resume=resume, windowed=windowed, screenshots=screenshots, allow_no_audio=allow_no_audio,
+    )  # fmt: skip
+    result = _run(opts)
+    raise typer.Exit(result.exit_code)
+
+
+def next_session(data: Path, participant: str) -> int:
+    n = 1
+    while (data / f"sub-{participant}" / f"ses-{n}").exists():
+        n += 1
+    return n
+
+
+def demo(
+    data: Path = typer.Option(Path("demo-data"), "--out", help="Data folder for the demo session."),
+    screenshots: Path = typer.Option(None, "--screenshots", help="Save one PNG of each distinct screen here."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the autopilot."),
+) -> None:
+    """The demo: generated clips, the simulated rig, the autopilot, in a window (about a minute).
+
+    On a machine without a display run it as `xvfb-run -a elicit demo`.
+    """
+    from stimuli import demo as demo_clips
+
+    missing = demo_clips.missing()
+    if missing:
+        out.print(f"generating {len(missing)} demo clip(s) with the bundled ffmpeg ...")
+        demo_clips.generate()
+    participant = "demo"
+    opts = SessionOptions(
+        protocol=DEMO_PROTOCOL, participant=participant, session=next_session(data, participant), rig="sim",
+        data=data, autopilot=True, seed=seed, windowed=True, screenshots=screenshots,
+    )  # fmt: skip
+    result = _run(opts)
+    if (result.folder / "session.json").is_file():
+        from elicitation.report import write_report
+
+        out.print(f"report: {write_report(result.folder)}", highlight=False)
+    if result.exit_code == 0:
+        out.print(f"[green]demo complete[/]: the session is in {result.folder}", highlight=False)
+        out.print("  session.json  events.tsv  ratings.tsv  review.tsv  report.html  session.log  "
+                  "video/<camera>_ep<NN>.mkv + frames.tsv")  # fmt: skip
+    raise typer.Exit(result.exit_code)
+
+
+__all__ = ["demo", "run"]

@@ -1,0 +1,21 @@
+"""The on-disk session format: session.json state, the append-only TSV tables, paths and permissions."""
+
+from __future__ import annotations
+
+from elicitation.folder.review_log import ReviewLog, current_flags, read_review
+from elicitation.folder.state import BadInput, SessionState, create_private_dir, session_path, utc_now
+from elicitation.folder.tables import EventLog, RatingsLog, read_tsv
+
+__all__ = [
+    "BadInput",
+    "EventLog",
+    "RatingsLog",
+    "ReviewLog",
+    "SessionState",
+    "create_private_dir",
+    "current_flags",
+    "read_review",
+    "read_tsv",
+    "session_path",
+    "utc_now",
+]

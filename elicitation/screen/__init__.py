@@ -1,0 +1,18 @@
+"""Everything drawn on the participant's screen or read from its keyboard (PsychoPy, imported lazily)."""
+
+from __future__ import annotations
+
+from elicitation.screen.display import Display
+from elicitation.screen.keys import Key, KeyInput
+from elicitation.screen.pages import FullScreen, Pages
+from elicitation.screen.ratings import RatingState, RatingView
+
+__all__ = [
+    "Display",
+    "FullScreen",
+    "Key",
+    "KeyInput",
+    "Pages",
+    "RatingState",
+    "RatingView",
+]

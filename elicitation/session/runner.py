@@ -1,0 +1,133 @@
+"""Run (or resume) one session: inputs checked, preflight, window, recorder, procedure, summary.
+
+Nothing is created before the inputs are valid and the preflight has passed; then the session
+folder appears (0700) with session.json, and the cameras record into its video/ folder from the
+check-in screen to the end screen without a break. Whatever happens afterwards (the end, an
+abort, Ctrl-C, a crash) the recorder is stopped so every file is finished, and session.json says
+how the session ended. A SIGKILL cannot be caught: the camera processes notice their parent is
+gone and finish their files, and --resume picks up from session.json.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from elicitation.folder import EventLog, RatingsLog, SessionState, utc_now
+from elicitation.review import run_review
+from elicitation.screen import Pages
+from elicitation.session import record, setup
+from elicitation.session.context import SessionAborted, SessionContext
+from elicitation.session.procedure import init_episodes, run_procedure
+from elicitation.session.steps import ReviewStep
+from hardware import clock
+from hardware.cameras import CameraError
+from hardware.recording import Recorder
+
+log = logging.getLogger("elicitation.session")
+
+
+@dataclass
+class SessionOptions:
+    protocol: Path
+    participant: str
+    session: int
+    rig: str
+    data: Path
+    autopilot: bool = False
+    seed: int = 0
+    resume: bool = False
+    windowed: bool = False
+    screenshots: Path | None = None
+    allow_no_audio: bool = False
+
+
+@dataclass
+class SessionResult:
+    folder: Path
+    status: str
+    exit_code: int
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends the session like Ctrl-C: files finished, state saved
+
+
+def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep = run_review) -> SessionResult:
+    """Raises BadInput / ConfigError (exit 2) and PreflightFailed (exit 1) before anything is created."""
+    plan = setup.prepare(opts, console)  # inputs + preflight without a window
+    if not plan.audio_output:
+        # no sound output: SDL's null driver, or ffpyplayer fills the experimenter's console with
+        # ALSA errors at every clip (the preflight has already warned, or refused)
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    display = setup.open_display(plan, opts, console)  # window + refresh check
+    result = SessionResult(plan.folder, "failed", 1)
+    state: SessionState | None = None
+    recorder: Recorder | None = None
+    logs: list[Any] = []
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        state = setup.open_state(plan, opts, display)
+        setup.attach_log(plan.folder)
+        runs = state.data["runs"]
+        first_suffix = "setup" if not runs else f"resume{len(runs)}"
+        recorder = Recorder(plan.rig, plan.folder / "video", first_suffix=first_suffix, append=bool(runs))
+        keys = setup.key_input(plan, opts)
+        try:
+            recorder.start()
+        except CameraError as exc:
+            state.warn(f"cameras did not start: {exc}")
+            console.print(f"[bold red]cameras did not start:[/] {exc}")
+            return result
+        t0 = record.begin_run(state, recorder, first_suffix, plan.checks, plan.clips)
+        events = EventLog(plan.folder / "events.tsv", t0)
+        ratings = RatingsLog(plan.folder / "ratings.tsv")
+        logs = [events, ratings]
+        events.add("recording_start", recorder.started_at or clock.now())
+        ctx = SessionContext(
+            protocol=plan.protocol, display=display, keys=keys, recorder=recorder, state=state, events=events,
+            ratings=ratings, pages=Pages(display.win, plan.protocol.display), console=console,
+            autopilot=keys.autopilot,
+        )  # fmt: skip
+        ctx.extras["audio_output"] = plan.audio_output
+        if plan.resumed:
+            record.log_interrupted(state, events)
+        else:
+            init_episodes(ctx)
+        try:
+            run_procedure(ctx, review_step, plan.resumed)
+            result.status, result.exit_code = "completed", 0
+        except SessionAborted:
+            result.status = "aborted"
+            console.print("\n[red]session aborted[/]: everything recorded so far is kept; --resume continues it")
+        except KeyboardInterrupt:
+            result.status = "interrupted"
+            events.add("abort", clock.now())
+            console.print("\n[red]interrupted[/]: finishing the files ...")
+        if result.status != "completed":
+            record.close_interrupted(state, events)
+        ctx.status(clock.now(), force=True)
+        console.print()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if recorder is not None and state is not None:
+            summaries = recorder.stop() if recorder.started_at else recorder.summaries
+            result.exit_code = record.finish_run(state, recorder, summaries, result.status, result.exit_code)
+        for table in logs:
+            table.close()
+        display.close()
+        if state is not None:
+            state.data["ended_utc"] = utc_now()
+            result.summary = state.data["summary"] = record.summary(state)
+            state.save()
+            console.print(record.summary_text(result.summary, plan.folder))
+        log.info("session %s", result.status)
+        setup.detach_log()
+    return result

@@ -1,0 +1,171 @@
+"""Simulated camera: a first-class device that paces itself on the one clock.
+
+Every frame carries its id as a barcode (hardware.cameras.barcode) over cheap moving content, so
+a recording can be checked frame by frame. Faults are rig settings:
+
+- ``drop_frames: [ids]``      those ids are never delivered (the counter still advances),
+- ``jitter_ms: x``            each delivery is late by a random 0..x ms,
+- ``drift_ppm: y``            the camera's clock runs fast (y > 0) or slow: its frames come every
+                              period/(1 + y·1e-6) host seconds and its timestamps count its own time,
+- ``disconnect_after_s: t``   after t seconds ``read`` raises CameraDisconnected,
+- ``buffer_frames: n``        like a real camera, it holds n frames; a reader more than n frames
+                              behind loses the oldest ones (visible as id gaps),
+- ``paced: false``            deliver as fast as the reader asks (benchmarks only),
+- ``screen_latency_ms: L``    the camera sees the screen (hardware.screen_link, as the sync test shows it):
+                              a frame exposed at host time t is bright when the screen was white at
+                              t - L. Such a frame is handed over SCREEN_READOUT_S after t (the screen's
+                              flip time is published just after the flip), with host_time = t.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from hardware import clock
+from hardware.cameras.base import (
+    BackendStatus,
+    CameraConfigError,
+    CameraDisconnected,
+    CameraError,
+    CameraSettings,
+    Frame,
+    FrameTimeout,
+    StreamFormat,
+)
+from hardware.cameras.sim import barcode
+from hardware.cameras.sim.screen_link import ScreenLink
+from hardware.strict_yaml import Field, non_negative, positive
+
+OPTIONS = {
+    "drop_frames": Field(list, default=[]),
+    "jitter_ms": Field(float, default=0.0, check=non_negative),
+    "drift_ppm": Field(float, default=0.0),
+    "disconnect_after_s": Field(float, default=None, check=positive),
+    "paced": Field(bool, default=True),
+    "buffer_frames": Field(int, default=8, check=positive),
+    "seed": Field(int, default=0),
+    "screen_latency_ms": Field(float, default=None, check=non_negative),
+}
+SCREEN_READOUT_S = 0.05  # the flipping process may publish a flip late on a busy machine
+
+SUPPORTED_FORMATS = ("mono8", "bgr24")
+
+
+def probe() -> BackendStatus:
+    return BackendStatus("sim", True, "built in", ["any number of simulated cameras"])
+
+
+def create(settings: CameraSettings) -> SimCamera:
+    return SimCamera(settings.name)
+
+
+def _moving_pattern(height: int, width: int, channels: int, margin: int, seed: int) -> np.ndarray:
+    """Smooth shading plus faint sensor-like noise, wider than the frame so a window can slide."""
+    rng = np.random.default_rng(seed)
+    y = np.linspace(0, 3 * np.pi, height)[:, None]
+    x = np.linspace(0, 6 * np.pi, width + margin)[None, :]
+    shade = 110 + 60 * np.sin(x) * np.cos(y) + rng.integers(0, 4, (height, width + margin))
+    img = shade.clip(0, 255).astype(np.uint8)
+    if channels == 3:
+        img = np.stack([img, np.roll(img, 40, axis=1), np.roll(img, 80, axis=1)], axis=2)
+    return img
+
+
+class SimCamera:
+    """Implements hardware.cameras.base.Camera without hardware."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._settings: CameraSettings | None = None
+        self._pattern: np.ndarray | None = None
+        self._started_at = 0.0
+        self._next_id = 0
+        self._opened = False
+
+    def open(self) -> None:
+        self._opened = True
+
+    def configure(self, settings: CameraSettings) -> StreamFormat:
+        if not self._opened:
+            raise CameraError(f"camera '{self.name}': configure() before open()")
+        if settings.pixel_format not in SUPPORTED_FORMATS:
+            raise CameraConfigError(
+                f"sim camera '{self.name}' supports {', '.join(SUPPORTED_FORMATS)}, "
+                f"not {settings.pixel_format}"
+            )
+        if settings.width < barcode.WIDTH or settings.height < barcode.BLOCK:
+            raise CameraConfigError(
+                f"sim camera '{self.name}' needs at least {barcode.WIDTH}x{barcode.BLOCK} pixels"
+            )
+        self._settings = settings
+        opts = settings.options
+        self._drops = {int(i) for i in opts.get("drop_frames") or []}
+        self._jitter_s = float(opts.get("jitter_ms") or 0.0) / 1000
+        self._drift = float(opts.get("drift_ppm") or 0.0) * 1e-6
+        self._disconnect_after = opts.get("disconnect_after_s")
+        self._paced = opts.get("paced", True) is not False
+        self._buffer = int(opts.get("buffer_frames") or 8)
+        self._rng = np.random.default_rng(opts.get("seed") or 0)
+        latency = opts.get("screen_latency_ms")
+        self._screen = ScreenLink.from_environment() if latency is not None else None
+        self._screen_latency_s = float(latency or 0.0) / 1000
+        channels = 3 if settings.pixel_format == "bgr24" else 1
+        self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
+        return StreamFormat(settings.width, settings.height, settings.pixel_format, settings.fps)
+
+    def start(self) -> None:
+        if self._settings is None:
+            raise CameraError(f"camera '{self.name}': start() before configure()")
+        self._started_at = clock.now()
+        self._next_id = 0
+
+    def read(self, timeout: float = 1.0) -> Frame:
+        settings = self._settings
+        if settings is None or self._pattern is None:
+            raise CameraError(f"camera '{self.name}': read() before start()")
+        if self._paced:
+            # frames the camera made while nobody read them are overwritten in its buffer
+            made = int((clock.now() - self._started_at) * (1 + self._drift) * settings.fps)
+            self._next_id = max(self._next_id, made - self._buffer + 1)
+        while self._next_id in self._drops:
+            self._next_id += 1
+        frame_id = self._next_id
+        self._next_id += 1
+        camera_time = frame_id / settings.fps  # the camera's own clock
+        due = self._started_at + camera_time / (1 + self._drift)
+        if self._jitter_s:
+            due += float(self._rng.uniform(0, self._jitter_s))
+        if self._disconnect_after is not None and due - self._started_at >= self._disconnect_after:
+            wait = self._started_at + self._disconnect_after - clock.now()
+            if wait > 0:
+                time.sleep(wait)
+            raise CameraDisconnected(
+                f"camera '{self.name}' disconnected (simulated after {self._disconnect_after} s)"
+            )
+        if self._paced:
+            wait = due - clock.now()
+            if wait > timeout:
+                time.sleep(timeout)
+                self._next_id = frame_id  # not delivered yet; the caller may read again
+                raise FrameTimeout(f"camera '{self.name}': no frame within {timeout} s")
+            if wait > 0:
+                time.sleep(wait)
+        offset = (frame_id * 3) % 256
+        pixels = np.array(self._pattern[:, offset : offset + settings.width])
+        host_time = clock.now()
+        if self._screen is not None:
+            host_time = due if self._paced else host_time  # the exposure time, not the hand-over
+            time.sleep(max(0.0, host_time + SCREEN_READOUT_S - clock.now()))
+            lit = self._screen.state_at(host_time - self._screen_latency_s)
+            pixels = (pixels.astype(np.uint16) * (1 - lit) // 2 + lit * 235).astype(np.uint8)  # dark room / flash
+        barcode.write(pixels, frame_id)
+        return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._opened = False
+        self._pattern = None

@@ -1,0 +1,12 @@
+"""The recorder: one acquisition process per camera, its writer thread, markers, rotation and live health."""
+
+from __future__ import annotations
+
+from hardware.recording.health import any_failed, health_line
+from hardware.recording.recorder import Recorder
+
+__all__ = [
+    "Recorder",
+    "any_failed",
+    "health_line",
+]

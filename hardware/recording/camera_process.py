@@ -1,0 +1,149 @@
+"""The per-camera recorder process.
+
+Main thread: the camera's read loop, and nothing else. It never touches disk or logs: each frame
+goes into an in-memory queue, the shared health counters are updated, and that is all.
+Writer thread: takes frames from the queue, hands them to ffmpeg and appends frames.tsv rows.
+Control thread: receives commands from the parent (new file at a time, stop); if the parent dies,
+its pipe closes and we stop cleanly, so every file is finished.
+
+Frames are held back HOLDBACK_S before writing, so that a "new file at time t" command that
+arrives a little after t (the experiment knows a flip time only after the flip) still splits the
+files at exactly the first frame with host_time >= t.
+"""
+
+from __future__ import annotations
+
+import collections
+import queue
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from hardware import clock
+from hardware.cameras import CameraError, CameraSettings, FrameTimeout, create_camera
+from hardware.recording.writer import HOLDBACK_S, RecordingWriter, Rotation
+
+# indices into the shared health array
+FRAMES, WRITTEN, DROPPED, LOST, QUEUE, FPS, STATE, LAST_TIME = range(8)
+HEALTH_SIZE = 8
+STARTING, RUNNING, STOPPED, FAILED = 0.0, 1.0, 2.0, 3.0
+STATE_NAMES = {STARTING: "starting", RUNNING: "running", STOPPED: "stopped", FAILED: "failed"}
+
+NO_FRAME_LIMIT_S = 5.0  # a camera silent this long is treated as gone
+
+
+@dataclass(frozen=True)
+class AcquisitionJob:
+    settings: CameraSettings
+    out_dir: str
+    first_suffix: str = ""
+    append: bool = False
+    buffer_seconds: float = 3.0
+    backpressure: bool = False  # benchmarks: wait for the writer instead of dropping
+
+
+def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
+    """Process entry point. Reports ("ready"|"error"|"warning"|"summary", camera, payload) on events."""
+    name = job.settings.name
+    camera = create_camera(job.settings)
+    try:
+        camera.open()
+        fmt = camera.configure(job.settings)
+        # benchmarks push frames as fast as the writer takes them and need no marker hold-back
+        holdback = 0.0 if job.backpressure else HOLDBACK_S
+        writer = RecordingWriter(name, fmt, job.out_dir, job.first_suffix, job.append, holdback)
+    except Exception as exc:  # open/configure errors go to the experimenter, not a traceback
+        health[STATE] = FAILED
+        events.put(
+            ("error", name, f"{exc}" if isinstance(exc, CameraError) else f"{exc.__class__.__name__}: {exc}")
+        )
+        _safe_close(camera)
+        return
+
+    frames: queue.Queue = queue.Queue(maxsize=max(2, int(job.buffer_seconds * fmt.fps)))
+    stop = threading.Event()
+    writer_thread = threading.Thread(
+        target=writer.run, args=(frames, events, health, stop), name=f"{name}-writer", daemon=True
+    )
+    control_thread = threading.Thread(target=_listen, args=(control, writer, stop), daemon=True)
+    writer_thread.start()
+    control_thread.start()
+
+    error = ""
+    recent: collections.deque[float] = collections.deque()
+    last_id: int | None = None
+    dropped = lost = count = 0
+    try:
+        camera.start()
+        events.put(("ready", name, fmt))
+        health[STATE] = RUNNING
+        silent_since = clock.now()
+        while not stop.is_set():
+            try:
+                frame = camera.read(timeout=0.5)
+            except FrameTimeout:
+                if clock.now() - silent_since > NO_FRAME_LIMIT_S:
+                    raise CameraError(
+                        f"camera '{name}' delivered no frame for {NO_FRAME_LIMIT_S:g} s"
+                    ) from None
+                continue
+            silent_since = frame.host_time
+            if last_id is not None and frame.frame_id > last_id + 1:
+                dropped += frame.frame_id - last_id - 1
+            last_id = frame.frame_id
+            try:
+                if job.backpressure:
+                    frames.put(frame)
+                else:
+                    frames.put_nowait(frame)
+            except queue.Full:
+                lost += 1  # the writer fell behind: counted, and visible as an id gap in frames.tsv
+            count += 1
+            recent.append(frame.host_time)
+            while recent and recent[0] < frame.host_time - 1.0:
+                recent.popleft()
+            health[FRAMES], health[DROPPED], health[LOST] = count, dropped + lost, lost
+            health[QUEUE], health[FPS], health[LAST_TIME] = frames.qsize(), len(recent), frame.host_time
+    except CameraError as exc:
+        error = str(exc)
+    except Exception as exc:  # keep the files whatever happened
+        error = f"{exc.__class__.__name__}: {exc}"
+    finally:
+        _safe_close(camera)
+        if error:
+            health[STATE] = FAILED
+            events.put(("error", name, error))
+        frames.put(None)  # the writer drains everything before it stops
+        writer_thread.join()
+    summary = writer.summary(
+        frames_acquired=count, dropped=dropped + lost, lost_in_recorder=lost, error=error
+    )
+    if summary["error"] and not error:
+        health[STATE] = FAILED
+    elif not error:
+        health[STATE] = STOPPED
+    events.put(("summary", name, summary))
+
+
+def _listen(control: Connection, writer: RecordingWriter, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            if not control.poll(0.2):
+                continue
+            message = control.recv()
+        except (EOFError, OSError):  # the parent is gone: finish the files
+            stop.set()
+            return
+        if message[0] == "stop":
+            stop.set()
+        elif message[0] == "rotate":
+            writer.schedule(Rotation(suffix=message[1], at=message[2]))
+
+
+def _safe_close(camera: Any) -> None:
+    for step in (camera.stop, camera.close):
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - teardown must continue
+            pass

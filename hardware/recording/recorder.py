@@ -1,0 +1,221 @@
+"""Records every camera of a rig, each in its own process (see hardware/acquisition.py).
+
+    with Recorder(rig, out_dir) as rec:          # start() waits for every camera's first frame
+        rec.mark("episode 1 onset", at=t)        # markers.tsv, on the one clock
+        rec.new_files("ep01", at=t)              # every camera continues in <camera>_ep01.mkv
+        rec.health()                             # live counters per camera
+    summaries = rec.summaries                    # after stop()
+
+A camera that fails is reported in health() and in its summary; the others keep recording.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hardware import clock
+from hardware.cameras import CameraError
+from hardware.recording import camera_process as acquisition
+from hardware.recording.camera_process import AcquisitionJob
+from hardware.rig import Rig
+
+START_TIMEOUT_S = 20.0
+
+
+@dataclass
+class CameraHealth:
+    name: str
+    state: str
+    frames: int
+    written: int
+    fps: float
+    dropped: int
+    queue_depth: int
+    error: str = ""
+
+
+@dataclass
+class _Worker:
+    name: str
+    process: Any
+    control: Any
+    health: Any
+
+
+class Recorder:
+    def __init__(
+        self,
+        rig: Rig,
+        out_dir: str | Path,
+        first_suffix: str = "",
+        append: bool = False,
+        backpressure: bool = False,
+    ) -> None:
+        self.rig = rig
+        self.out_dir = Path(out_dir)
+        self.first_suffix = first_suffix
+        self.append = append
+        self.backpressure = backpressure
+        self.errors: dict[str, str] = {}
+        self.warnings: dict[str, list[str]] = {}
+        self.summaries: dict[str, dict[str, Any]] = {}
+        self.formats: dict[str, Any] = {}
+        self.started_at: float | None = None
+        self._workers: dict[str, _Worker] = {}
+        self._ctx = mp.get_context("spawn")  # no fork: the parent may hold an OpenGL context
+        self._events: Any = None
+        self._markers: Any = None
+
+    # -- life cycle -------------------------------------------------------------------------
+    def start(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Start every camera; return once each delivers, or stop all and raise CameraError."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._events = self._ctx.Queue()
+        for name, settings in self.rig.cameras.items():
+            parent_end, child_end = self._ctx.Pipe()
+            health = self._ctx.Array("d", acquisition.HEALTH_SIZE, lock=False)
+            job = AcquisitionJob(
+                settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure
+            )
+            process = self._ctx.Process(
+                target=acquisition.run, args=(job, child_end, self._events, health), name=f"camera-{name}"
+            )
+            process.start()
+            child_end.close()
+            self._workers[name] = _Worker(name, process, parent_end, health)
+        waiting = set(self._workers)
+        deadline = clock.now() + timeout
+        while waiting:
+            self._drain_events(timeout=0.1)
+            waiting -= set(self.formats) | set(self.errors)
+            for name in list(waiting):
+                process = self._workers[name].process
+                if not process.is_alive():
+                    self._drain_events(timeout=0.2)
+                    self.errors.setdefault(
+                        name,
+                        f"camera '{name}': recorder process exited (code {process.exitcode}) before starting",
+                    )
+            if self.errors:
+                break
+            if clock.now() > deadline:
+                self.errors.update({n: f"camera '{n}' did not start within {timeout:g} s" for n in waiting})
+                break
+        if self.errors:
+            self.stop()
+            raise CameraError("; ".join(self.errors.values()))
+        self.started_at = clock.now()
+        self._markers = (self.out_dir / "markers.tsv").open("a", encoding="utf-8")
+        if self._markers.tell() == 0:
+            self._markers.write("clock_time\tlabel\n")
+
+    def stop(self, timeout: float = 60.0) -> dict[str, dict[str, Any]]:
+        """Stop acquisition, finish every file, return the per-camera summaries."""
+        for worker in self._workers.values():
+            try:
+                worker.control.send(("stop",))
+            except (OSError, BrokenPipeError):
+                pass
+        deadline = clock.now() + timeout
+        for worker in self._workers.values():
+            while worker.process.is_alive() and clock.now() < deadline:
+                self._drain_events(timeout=0.1)
+                worker.process.join(timeout=0.1)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                self.errors.setdefault(worker.name, f"camera '{worker.name}': recorder did not stop in time")
+        self._drain_events(timeout=0.2)
+        for worker in self._workers.values():
+            worker.process.join(timeout=5)
+            if worker.name not in self.summaries:
+                code = worker.process.exitcode
+                self.errors.setdefault(
+                    worker.name, f"camera '{worker.name}': recorder process died (exit code {code})"
+                )
+                self.summaries[worker.name] = {"error": self.errors[worker.name], "frames_written": None}
+            worker.control.close()
+        if self._markers is not None:
+            self._markers.close()
+            self._markers = None
+        self._workers.clear()
+        return self.summaries
+
+    def __enter__(self) -> Recorder:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._workers:
+            self.stop()
+
+    # -- while recording --------------------------------------------------------------------
+    def mark(self, label: str, at: float | None = None) -> float:
+        """Write a marker (clock time, label) to markers.tsv and return its time."""
+        if self._markers is None:
+            raise RuntimeError("mark() while not recording")
+        at = clock.now() if at is None else at
+        clean = " ".join(label.split())  # no tabs or newlines in a TSV cell
+        self._markers.write(f"{at:.6f}\t{clean}\n")
+        self._markers.flush()
+        return at
+
+    def new_files(self, suffix: str, at: float | None = None) -> float:
+        """From the first frame with host_time >= at, every camera writes <camera>_<suffix>.mkv."""
+        at = clock.now() if at is None else at
+        for worker in self._workers.values():
+            try:
+                worker.control.send(("rotate", suffix, at))
+            except (OSError, BrokenPipeError):
+                pass  # that camera has failed; its error is in health()
+        return at
+
+    def camera_pids(self) -> dict[str, int]:
+        """Process id of each camera's recorder process (for CPU accounting and fault tests)."""
+        return {name: worker.process.pid for name, worker in self._workers.items()}
+
+    def health(self) -> dict[str, CameraHealth]:
+        self._drain_events(timeout=0)
+        out = {}
+        for name, worker in self._workers.items():
+            h = worker.health
+            state = acquisition.STATE_NAMES.get(h[acquisition.STATE], "unknown")
+            if not worker.process.is_alive() and name not in self.summaries:
+                state = "failed"
+                self.errors.setdefault(
+                    name, f"camera '{name}': recorder process died (exit code {worker.process.exitcode})"
+                )
+            out[name] = CameraHealth(
+                name=name,
+                state=state,
+                frames=int(h[acquisition.FRAMES]),
+                written=int(h[acquisition.WRITTEN]),
+                fps=float(h[acquisition.FPS]),
+                dropped=int(h[acquisition.DROPPED]),
+                queue_depth=int(h[acquisition.QUEUE]),
+                error=self.errors.get(name, ""),
+            )
+        return out
+
+    def _drain_events(self, timeout: float) -> None:
+        if self._events is None:
+            return
+        while True:
+            try:
+                kind, name, payload = (
+                    self._events.get(timeout=timeout) if timeout else self._events.get_nowait()
+                )
+            except queue.Empty:
+                return
+            timeout = 0
+            if kind == "ready":
+                self.formats[name] = payload
+            elif kind == "error":
+                self.errors[name] = payload
+            elif kind == "warning":
+                self.warnings.setdefault(name, []).append(payload)
+            elif kind == "summary":
+                self.summaries[name] = payload
