@@ -76,7 +76,7 @@ def review(
     cameras = state.data["rig"]["cameras"]
     camera = protocol.review.camera if protocol.review.camera in cameras else next(iter(cameras))
     display = Display(protocol.display, windowed=windowed)
-    keys = KeyInput(Autopilot(seed, protocol.keys, protocol.rating) if autopilot else None)
+    keys = KeyInput(Autopilot(seed, protocol.keys, protocol.rating, protocol.review) if autopilot else None)
     log = ReviewLog(session / "review.tsv")
     loop, view = PlainLoop(display, keys), ReviewView(display.win, protocol.display, protocol.review)
     try:

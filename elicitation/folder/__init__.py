@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from elicitation.folder.review_log import ReviewLog, current_flags, read_review
 from elicitation.folder.state import BadInput, SessionState, create_private_dir, session_path, utc_now
-from elicitation.folder.tables import EventLog, RatingsLog, read_tsv
+from elicitation.folder.tables import AppendOnlyTsv, EventLog, RatingsLog, read_tsv
 
 __all__ = [
+    "AppendOnlyTsv",
     "BadInput",
     "EventLog",
     "RatingsLog",

@@ -8,42 +8,29 @@ the same frame.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from elicitation.folder.state import utc_now
+from elicitation.folder.tables import AppendOnlyTsv, read_tsv
 
 COLUMNS = ["episode", "camera", "file", "file_frame", "clock_time", "category", "note", "action", "source", "time_utc"]
 
 
-class ReviewLog:
+class ReviewLog(AppendOnlyTsv):
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        new = not self.path.exists() or self.path.stat().st_size == 0
-        self._fh = self.path.open("a", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._fh, delimiter="\t", lineterminator="\n")
-        if new:
-            self._writer.writerow(COLUMNS)
-            self._fh.flush()
+        super().__init__(path, COLUMNS)
 
     def add(self, **row: Any) -> None:
         row.setdefault("note", "")
         row.setdefault("time_utc", utc_now())
         if isinstance(row.get("clock_time"), float):
             row["clock_time"] = f"{row['clock_time']:.6f}"
-        self._writer.writerow([row.get(c, "") for c in COLUMNS])
-        self._fh.flush()
-
-    def close(self) -> None:
-        self._fh.close()
+        self.write([str(row.get(c, "")) for c in COLUMNS])
 
 
 def read_review(path: Path) -> list[dict[str, str]]:
-    if not Path(path).is_file():
-        return []
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
+    return read_tsv(path)
 
 
 def current_flags(rows: list[dict[str, str]], episode: str) -> list[dict[str, str]]:

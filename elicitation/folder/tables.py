@@ -14,14 +14,21 @@ when its clip has gone), so they are in order of their end, not their onset.
 
 ratings.tsv: one row per emotion the participant chose after an episode, with its intensity and
 response times (seconds from the rating screen's first flip).
+
+``AppendOnlyTsv`` writes every one of elicitation's tables (events, ratings, review) and ``read_tsv``
+reads them back: tab-separated, a header line, no quoting (a tab or newline inside a cell becomes a space).
 """
 
 from __future__ import annotations
 
+import csv
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 EVENT_COLUMNS = ("onset", "duration", "trial_type", "episode", "stimulus", "clock_time")
+_CONTROL = re.compile(r"[\t\r\n]")
 RATING_COLUMNS = (
     "episode",
     "stimulus",
@@ -42,23 +49,34 @@ def _cell(value: Any, digits: int = 6) -> str:
     return " ".join(str(value).split())  # no tabs or newlines inside a cell
 
 
-class _Table:
-    columns: tuple[str, ...] = ()
+class AppendOnlyTsv:
+    """A table that only grows: header once (for a new or empty file), then rows, each flushed as written."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path, columns: Sequence[str]) -> None:
+        self.path, self.columns = Path(path), tuple(columns)
         new = not self.path.exists() or self.path.stat().st_size == 0
         self._fh = self.path.open("a", encoding="utf-8", newline="")
         if new:
-            self._fh.write("\t".join(self.columns) + "\n")
-            self._fh.flush()
+            self.write(self.columns)
 
-    def _row(self, values: list[str]) -> None:
-        self._fh.write("\t".join(values) + "\n")
+    def write(self, cells: Sequence[str]) -> None:
+        if len(cells) != len(self.columns):
+            raise ValueError(f"{self.path}: {len(cells)} cells for {len(self.columns)} columns")
+        self._fh.write("\t".join(_CONTROL.sub(" ", str(c)) for c in cells) + "\n")
         self._fh.flush()  # in the OS's hands: survives a kill of this process
 
     def close(self) -> None:
         self._fh.close()
+
+
+class _Table(AppendOnlyTsv):
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, type(self).columns)
+
+    def _row(self, values: list[str]) -> None:
+        self.write(values)
 
 
 class EventLog(_Table):
@@ -109,9 +127,11 @@ class RatingsLog(_Table):
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
-    """Rows of a TSV as dicts (tests, resume and the demo summary)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    if not lines:
+    """Rows of one of these tables as dicts; a missing file has none, blank lines are skipped, a row cut
+    short (a crash mid-write) has None for the cells it lacks."""
+    path = Path(path)
+    if not path.is_file():
         return []
-    header = lines[0].split("\t")
-    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line]
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [row for row in rows if any(row.values())]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from elicitation.protocol.loader import Episode, Protocol, load_protocol
-from elicitation.protocol.schema import Display, Keys, RatingSettings
+from elicitation.protocol.schema import Display, Keys, RatingKeys, RatingSettings, ReviewKeys, ReviewSettings
 
 __all__ = [
     "Display",
     "Episode",
     "Keys",
     "Protocol",
+    "RatingKeys",
     "RatingSettings",
+    "ReviewKeys",
+    "ReviewSettings",
     "load_protocol",
 ]

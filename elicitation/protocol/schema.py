@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,65 +136,98 @@ SCREEN_FIELDS = {
 REQUIRED_SCREENS = ("pause", "abort_confirm")
 
 
+def _default(table: dict[str, Field], key: str) -> Any:
+    """A dataclass default taken from the field table: every default is declared once, in the tables above."""
+    value = table[key].default
+    if isinstance(value, (list, dict)):
+        return field(default_factory=lambda: copy.deepcopy(value))
+    return value
+
+
 @dataclass(frozen=True)
 class Screen:
     name: str
     text: str
-    title: str = ""
-    hint: str = ""
-    advance: str = "participant"
-    min_s: float = 0.0
-    duration_s: float | None = None
-    console: str = ""
-    fixation: bool = False
-    skip_after_last: bool = False
+    title: str = _default(SCREEN_FIELDS, "title")
+    hint: str = _default(SCREEN_FIELDS, "hint")
+    advance: str = _default(SCREEN_FIELDS, "advance")
+    min_s: float = _default(SCREEN_FIELDS, "min_s")
+    duration_s: float | None = _default(SCREEN_FIELDS, "duration_s")
+    console: str = _default(SCREEN_FIELDS, "console")
+    fixation: bool = _default(SCREEN_FIELDS, "fixation")
+    skip_after_last: bool = _default(SCREEN_FIELDS, "skip_after_last")
 
 
 @dataclass(frozen=True)
 class Display:
-    background: list[int] = field(default_factory=lambda: [24, 24, 24])
-    text_color: list[int] = field(default_factory=lambda: [230, 230, 230])
-    accent_color: list[int] = field(default_factory=lambda: [110, 180, 255])
-    font: str = "DejaVu Sans"
-    text_height: float = 0.042
-    wrap_width: float = 0.72
-    movie_height: float = 1.0
-    expected_refresh_hz: float = 60.0
-    refresh_tolerance_hz: float = 2.0
-    window_size: list[int] = field(default_factory=lambda: [1280, 720])
+    background: list[int] = _default(DISPLAY_FIELDS, "background")
+    text_color: list[int] = _default(DISPLAY_FIELDS, "text_color")
+    accent_color: list[int] = _default(DISPLAY_FIELDS, "accent_color")
+    font: str = _default(DISPLAY_FIELDS, "font")
+    text_height: float = _default(DISPLAY_FIELDS, "text_height")
+    wrap_width: float = _default(DISPLAY_FIELDS, "wrap_width")
+    movie_height: float = _default(DISPLAY_FIELDS, "movie_height")
+    expected_refresh_hz: float = _default(DISPLAY_FIELDS, "expected_refresh_hz")
+    refresh_tolerance_hz: float = _default(DISPLAY_FIELDS, "refresh_tolerance_hz")
+    window_size: list[int] = _default(DISPLAY_FIELDS, "window_size")
 
 
 @dataclass(frozen=True)
 class Keys:
-    continue_: str = "space"
-    experimenter: str = "e"
-    pause: str = "p"
-    abort: str = "escape"
-    penalty: str = "m"
-    confirm: str = "y"
-    cancel: str = "n"
+    continue_: str = _default(KEY_FIELDS, "continue")
+    experimenter: str = _default(KEY_FIELDS, "experimenter")
+    pause: str = _default(KEY_FIELDS, "pause")
+    abort: str = _default(KEY_FIELDS, "abort")
+    penalty: str = _default(KEY_FIELDS, "penalty")
+    confirm: str = _default(KEY_FIELDS, "confirm")
+    cancel: str = _default(KEY_FIELDS, "cancel")
 
 
 @dataclass(frozen=True)
 class SyncFlash:
-    flashes: int = 3
-    on_s: float = 0.2
-    off_s: float = 0.6
+    flashes: int = _default(SYNC_FIELDS, "flashes")
+    on_s: float = _default(SYNC_FIELDS, "on_s")
+    off_s: float = _default(SYNC_FIELDS, "off_s")
+
+
+@dataclass(frozen=True)
+class RatingKeys:
+    """Keys of the rating screen (fixed: the participant's keys, PARTICIPANT_KEYS)."""
+
+    up: str = "up"
+    down: str = "down"
+    choose: str = "space"
+    done: str = "return"
+
+
+@dataclass(frozen=True)
+class ReviewKeys:
+    """Keys of the self-review screen (fixed: shown in review.hint and review.later_hint)."""
+
+    play: str = "space"
+    back: str = "left"
+    forward: str = "right"
+    replay: str = "r"
+    flag: str = "f"
+    done: str = "return"
+    confirm: str = "c"
+    remove: str = "x"
 
 
 @dataclass(frozen=True)
 class RatingSettings:
-    emotions: tuple[str, ...] = tuple(DEFAULT_EMOTIONS)
-    none: str = "none"
-    labels: dict[str, str] = field(default_factory=dict)
-    scale_min: int = 0
-    scale_max: int = 6
-    low_label: str = "weakest"
-    high_label: str = "strongest"
-    title: str = "How did you feel?"
-    prompt: str = ""
-    help: str = ""
-    incomplete: str = ""
+    emotions: tuple[str, ...] = tuple(RATING_FIELDS["emotions"].default)
+    none: str = _default(RATING_FIELDS, "none")
+    labels: dict[str, str] = _default(RATING_FIELDS, "labels")
+    scale_min: int = _default(RATING_FIELDS, "scale_min")
+    scale_max: int = _default(RATING_FIELDS, "scale_max")
+    low_label: str = _default(RATING_FIELDS, "low_label")
+    high_label: str = _default(RATING_FIELDS, "high_label")
+    title: str = _default(RATING_FIELDS, "title")
+    prompt: str = _default(RATING_FIELDS, "prompt")
+    help: str = _default(RATING_FIELDS, "help")
+    incomplete: str = _default(RATING_FIELDS, "incomplete")
+    keys: RatingKeys = field(default_factory=RatingKeys)
 
     def label(self, emotion: str) -> str:
         return str(self.labels.get(emotion, emotion.capitalize()))
@@ -201,10 +235,11 @@ class RatingSettings:
 
 @dataclass(frozen=True)
 class ReviewSettings:
-    camera: str = ""
-    title: str = ""
-    text: str = ""
-    hint: str = ""
-    choose: str = ""
-    later_hint: str = ""
-    categories: dict[str, str] = field(default_factory=dict)  # name in review.tsv -> label on screen
+    camera: str = _default(REVIEW_FIELDS, "camera")
+    title: str = _default(REVIEW_FIELDS, "title")
+    text: str = _default(REVIEW_FIELDS, "text")
+    hint: str = _default(REVIEW_FIELDS, "hint")
+    choose: str = _default(REVIEW_FIELDS, "choose")
+    later_hint: str = _default(REVIEW_FIELDS, "later_hint")
+    categories: dict[str, str] = _default(REVIEW_FIELDS, "categories")  # name in review.tsv -> label on screen
+    keys: ReviewKeys = field(default_factory=ReviewKeys)

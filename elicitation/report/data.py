@@ -6,23 +6,15 @@ video/<camera>_frames.tsv. A session that stopped early is reported as far as it
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from elicitation.folder import BadInput, SessionState
+from elicitation.folder import BadInput, SessionState, read_tsv
 from hardware.analysis import count_dropped
 from hardware.video import FrameTable, read_frames_tsv
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [row for row in csv.DictReader(fh, delimiter="\t") if any(row.values())]
 
 
 @dataclass

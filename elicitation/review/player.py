@@ -22,13 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from hardware.cameras import debayer, is_bayer
 from hardware.video import iter_frames, read_frames_tsv
 
 AHEAD_FRAMES = 180  # decoded frames held ready (3 s at 60 fps)
 HISTORY_FRAMES = 120  # shown frames kept for stepping back
 FINISH_WAIT_S = 5.0
-_DEBAYER = {"bayer_rggb8": "COLOR_BayerRG2RGB", "bayer_gbrg8": "COLOR_BayerGB2RGB",
-            "bayer_grbg8": "COLOR_BayerGR2RGB", "bayer_bggr8": "COLOR_BayerBG2RGB"}  # fmt: skip
 
 
 class ReviewError(ValueError):
@@ -72,17 +71,15 @@ class FrameFeed:
         self._thread.start()
 
     def _rgb(self, frame: np.ndarray) -> np.ndarray:
-        import cv2
-
         fmt = self.clip.pixel_format
-        if fmt in _DEBAYER:
-            return cv2.cvtColor(frame, getattr(cv2, _DEBAYER[fmt]))
+        if is_bayer(fmt):
+            return debayer(frame, fmt, "RGB")
         if frame.ndim == 2:
             return np.repeat(frame[:, :, None], 3, axis=2)
         return frame[:, :, ::-1]  # BGR -> RGB
 
     def _run(self) -> None:
-        mode = "gray" if self.clip.pixel_format == "mono8" or self.clip.pixel_format in _DEBAYER else "bgr24"
+        mode = "gray" if self.clip.pixel_format == "mono8" or is_bayer(self.clip.pixel_format) else "bgr24"
         index, deadline = 0, time.monotonic() + FINISH_WAIT_S
         while not self._stop.is_set() and index < len(self.clip):
             decoded = 0

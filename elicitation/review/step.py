@@ -15,11 +15,14 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from elicitation.folder import ReviewLog
+from elicitation.protocol import ReviewKeys
 from elicitation.review.player import Player, ReviewClip
 from elicitation.review.request import ReviewRequest
 from hardware import clock
 
-PLAY, BACK, FORWARD, REPLAY, FLAG, DONE, CONFIRM, REMOVE = "space", "left", "right", "r", "f", "return", "c", "x"
+_KEYS = ReviewKeys()  # declared once, in the protocol's settings (the autopilot presses the same)
+PLAY, BACK, FORWARD, REPLAY, FLAG, DONE, CONFIRM, REMOVE = (_KEYS.play, _KEYS.back, _KEYS.forward, _KEYS.replay,
+                                                            _KEYS.flag, _KEYS.done, _KEYS.confirm, _KEYS.remove)
 
 
 class Loop(Protocol):

@@ -13,15 +13,16 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from elicitation.protocol import Keys, RatingSettings
+from elicitation.protocol import Keys, RatingSettings, ReviewSettings
 from elicitation.screen import Key
 
 
 class Autopilot:
-    def __init__(self, seed: int, keys: Keys, rating: RatingSettings) -> None:
+    def __init__(self, seed: int, keys: Keys, rating: RatingSettings, review: ReviewSettings | None = None) -> None:
         self.rng = random.Random(seed)
         self.keys = keys
         self.rating = rating
+        self.review_keys = (review or ReviewSettings()).keys  # the screens' own keys, from the protocol's settings
         self._plan: list[tuple[int, Key]] = []  # (layer, key): layer 1 answers an overlay
         self._overlay_since: float | None = None
         self._drilled: set[str] = set()  # experimenter paths already shown (pause, abort)
@@ -86,15 +87,15 @@ class Autopilot:
 
     def _plan_review(self, onset: float, info: dict[str, Any]) -> None:
         """Watch a moment, flag one movement (seeded category), finish; later: confirm the flags first."""
-        t = onset + self._gap(1.2, 2.0)
+        keys, t = self.review_keys, onset + self._gap(1.2, 2.0)
         if info.get("later") and info.get("flags"):
-            self._press("c", t)
+            self._press(keys.confirm, t)
             t += self._gap(0.3, 0.6)
         elif info.get("categories"):
-            self._press("f", t)
+            self._press(keys.flag, t)
             self._press(str(self.rng.randint(1, int(info["categories"]))), t + self._gap(0.3, 0.6))
             t += 0.8
-        self._press("return", t + self._gap(0.3, 0.6))
+        self._press(keys.done, t + self._gap(0.3, 0.6))
 
     def _plan_penalties(self, onset: float, duration: float) -> None:
         for _ in range(self.rng.choice((0, 1, 1, 2))):
@@ -122,16 +123,16 @@ class Autopilot:
         return max(self.rating.scale_min, min(self.rating.scale_max, value))
 
     def _plan_rating(self, onset: float, main_emotions: list[dict[str, Any]]) -> None:
-        picks = self.answer(main_emotions)
+        picks, keys = self.answer(main_emotions), self.rating.keys
         t, cursor = onset + self._gap(0.8, 1.4), 0
         for emotion in self.rating.emotions:  # walk down the list as a person would
             if emotion not in picks:
                 continue
             target = self.rating.emotions.index(emotion)
             while cursor < target:
-                self._press("down", t)
+                self._press(keys.down, t)
                 t, cursor = t + self._gap(0.08, 0.2), cursor + 1
             intensity = picks[emotion]
-            self._press("space" if intensity is None else str(intensity), t)
+            self._press(keys.choose if intensity is None else str(intensity), t)
             t += self._gap(0.2, 0.5)
-        self._press("return", t + self._gap(0.2, 0.5))
+        self._press(keys.done, t + self._gap(0.2, 0.5))

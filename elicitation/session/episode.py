@@ -13,7 +13,7 @@ from typing import Any
 
 from elicitation.protocol import Episode
 from elicitation.session.context import SessionContext
-from stimuli.verify import probe
+from hardware.video import probe_media
 
 SCREENSHOT_AFTER_S = 1.0  # the episode screenshot shows the clip a second in, not its first frame
 
@@ -27,7 +27,7 @@ def load_movie(ctx: SessionContext, episode: Episode) -> Any:
     """Open the clip before its episode starts (decoding starts now, not at the onset)."""
     from psychopy import visual
 
-    info = probe(episode.clip.path, decode=False)
+    info = probe_media(episode.clip.path)
     width, height = ctx.display.size
     max_h = height * ctx.protocol.display.movie_height
     w, h = info.width or width, info.height or height

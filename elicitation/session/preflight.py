@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from elicitation.protocol import Episode, Protocol
-from hardware.cameras import CameraError
+from hardware.analysis import count_dropped
+from hardware.cameras import CameraError, backend_module
 from hardware.recording import Recorder
 from hardware.rig import Rig
+from hardware.thresholds import Thresholds
 from hardware.video import read_frames_tsv
 from stimuli.verify import ClipCheck, verify_clips
 
@@ -121,8 +123,9 @@ def check_cameras(rig: Rig, seconds: float = CAMERA_CHECK_S) -> tuple[list[Check
                 continue
             span = float(table.host_time[-1] - table.host_time[0])
             rate = (len(table) - 1) / span if span > 0 else 0.0
-            allowed = rig.thresholds[name].max_rate_error_pct if name in rig.thresholds else 0.5
-            dropped = int(sum(max(0, int(d) - 1) for d in (table.camera_frame_id[1:] - table.camera_frame_id[:-1])))
+            allowed = rig.thresholds.get(name, Thresholds()).max_rate_error_pct
+            frame_ids = getattr(backend_module(settings.backend), "FRAME_IDS", True)
+            dropped = count_dropped(table, settings.fps, frame_ids)
             ok = rate >= settings.fps * (1 - max(allowed, 1.0) / 100)
             detail = f"{rate:.2f} fps of {settings.fps:g} nominal, {dropped} dropped in {span:.1f} s"
             checks.append(Check(f"camera {name}", ok, detail, warning=ok and dropped > 0))

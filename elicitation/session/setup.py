@@ -160,7 +160,7 @@ def open_state(plan: Plan, opts: Any, display: Display) -> SessionState:
 def key_input(plan: Plan, opts: Any) -> KeyInput:
     p = plan.protocol
     runs = len(plan.state.data["runs"]) if plan.state else 0
-    return KeyInput(Autopilot(opts.seed + runs, p.keys, p.rating) if opts.autopilot else None)
+    return KeyInput(Autopilot(opts.seed + runs, p.keys, p.rating, p.review) if opts.autopilot else None)
 
 
 def attach_log(folder: Path) -> None:

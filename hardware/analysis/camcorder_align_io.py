@@ -10,17 +10,14 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
 
 from hardware.analysis.camcorder_align import Alignment, FlashSyncError, align
-from hardware.video import FramesTsvWriter, ffmpeg_exe, iter_frames
+from hardware.video import FramesTsvWriter, iter_frames, probe_media
 
 SCAN_SIZE = (32, 18)  # decoded size for the brightness scan: the mean is all we need
-_NTSC = {round(n / 1001, 2): n / 1001 for n in (24000, 30000, 48000, 60000, 120000)}
 
 
 class FlashInputError(ValueError):
@@ -53,14 +50,10 @@ def read_flash_times(path: Path) -> np.ndarray:
 
 def nominal_fps(video: Path) -> float:
     """The frame rate the file declares (ffmpeg's stream line), exact for NTSC rates such as 59.94."""
-    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(video)], capture_output=True, text=True)
-    for line in result.stderr.splitlines():
-        if "Video:" in line:
-            match = re.search(r"([\d.]+) (?:fps|tbr)", line)
-            if match:
-                value = float(match.group(1))
-                return _NTSC.get(round(value, 2), value)
-    raise FlashInputError(f"{video}: no video stream with a frame rate (is it a video file?)")
+    fps = probe_media(video).fps
+    if fps is None:
+        raise FlashInputError(f"{video}: no video stream with a frame rate (is it a video file?)")
+    return fps
 
 
 def video_brightness(video: Path) -> np.ndarray:

@@ -17,6 +17,7 @@ from hardware.cameras.base import (
     FrameTimeout,
     StreamFormat,
 )
+from hardware.cameras.pixel_formats import BAYER_TILES, debayer, is_bayer
 
 # backend name in a rig file -> module implementing it
 BACKENDS: dict[str, str] = {
@@ -59,6 +60,7 @@ def probe_backends() -> list[BackendStatus]:
 
 __all__ = [
     "BACKENDS",
+    "BAYER_TILES",
     "BackendStatus",
     "BackendUnavailable",
     "Camera",
@@ -71,5 +73,7 @@ __all__ = [
     "StreamFormat",
     "backend_module",
     "create_camera",
+    "debayer",
+    "is_bayer",
     "probe_backends",
 ]

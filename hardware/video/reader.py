@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from hardware.video.encoder import ffmpeg_exe
+from hardware.video.probe import decode_media, probe_size
 
 _CHANNELS = {"gray": 1, "bgr24": 3}
 
@@ -60,28 +61,9 @@ def iter_frames(
         proc.wait()
 
 
-def probe_size(path: Path) -> tuple[int, int]:
-    """(width, height) of the first video stream, from the container header."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    for line in result.stderr.splitlines():
-        if "Video:" in line:
-            for token in line.replace(",", " ").split():
-                parts = token.split("x")
-                if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
-                    return int(parts[0]), int(parts[1])
-    raise ValueError(f"{path}: no video stream found")
-
-
 def count_frames(path: Path) -> int:
     """Frames in a video, counted by decoding (exact, also for a file cut short by a crash)."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", "-f", "null", "-"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    counts = [
-        line.split("frame=")[1].split()[0]
-        for line in result.stderr.replace("\r", "\n").splitlines()
-        if "frame=" in line
-    ]
-    if not counts:
-        raise ValueError(f"{path}: cannot be decoded: {result.stderr.strip()[-300:]}")
-    return int(counts[-1])
+    result = decode_media(path, audio=False)
+    if result.frames == 0 and result.errors:
+        raise ValueError(f"{path}: cannot be decoded: {' '.join(result.errors)[-300:]}")
+    return result.frames

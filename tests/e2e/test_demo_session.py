@@ -46,7 +46,7 @@ def test_missing_clip_fails_in_preflight_before_any_video_file_exists(tmp_path):
     result = run_elicit("run", str(tmp_path / "protocol.yaml"), "--participant", "P1", "--rig", "sim",
                         "--out", str(data), "--windowed")  # fmt: skip
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "preflight failed" in result.stderr and "missing: demo1.mp4" in result.stderr
+    assert "preflight failed" in result.stderr and "demo1.mp4: missing" in " ".join(result.stderr.split())
     assert not data.exists()  # no session folder, so no video file in it
     assert list(tmp_path.rglob("*.mkv")) == []
     assert set(Path("/tmp").glob("elicit-preflight-*")) == before  # the camera check never ran

@@ -37,7 +37,7 @@ def test_generated_demo_clips_verify_move_and_have_sound(generated):
 
 def test_verify_reports_missing_truncated_wrong_hash_size_and_duration(generated, tmp_path):
     clip = load_manifest(generated).clips["demo1"]
-    assert check_clip(replace(clip, path=tmp_path / "nope.mp4")).problems == ["missing: nope.mp4"]
+    assert check_clip(replace(clip, path=tmp_path / "nope.mp4")).problems == [f"{tmp_path / 'nope.mp4'}: missing"]
     broken = tmp_path / "broken.mp4"
     data = clip.path.read_bytes()
     broken.write_bytes(data[: len(data) // 3])  # an interrupted download

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from hardware.cameras.base import CameraError, Frame, StreamFormat
+from hardware.cameras.pixel_formats import debayer, is_bayer
 
 PGR_VENDOR_ID = 0x00B09D  # Point Grey's IEEE OUI (also the GUID prefix; udev: ATTR{units}=="*0x00b09d:…")
 FRAME_INFO_REGISTER = 0x12F8  # Point Grey FRAME_INFO, offset from the IIDC command registers base
@@ -136,20 +137,12 @@ def copy_pixels(f: Any, fmt: StreamFormat, name: str) -> np.ndarray:
     return rows if stride == width else np.ascontiguousarray(rows[:, :width])
 
 
-_DEBAYER = {
-    "bayer_rggb8": "COLOR_BayerRGGB2BGR",
-    "bayer_gbrg8": "COLOR_BayerGBRG2BGR",
-    "bayer_grbg8": "COLOR_BayerGRBG2BGR",
-    "bayer_bggr8": "COLOR_BayerBGGR2BGR",
-}
-
-
 def preview_bgr(pixels: np.ndarray, pixel_format: str) -> np.ndarray:
     """A BGR image for showing a frame: raw Bayer is debayered with OpenCV (recordings stay raw)."""
     import cv2
 
-    if pixel_format in _DEBAYER:
-        return cv2.cvtColor(pixels, getattr(cv2, _DEBAYER[pixel_format]))
+    if is_bayer(pixel_format):
+        return debayer(pixels, pixel_format, "BGR")
     if pixels.ndim == 2:
         return cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR)
     return pixels
