@@ -72,7 +72,10 @@ def _describe(info: Any) -> str:
 
 
 def probe() -> BackendStatus:
-    harvester = _harvester_class()()
+    try:
+        harvester = _harvester_class()()
+    except BackendUnavailable as exc:  # probe reports, it does not raise
+        return BackendStatus("genicam", False, str(exc))
     producers = available_producers()
     if not producers:
         return BackendStatus("genicam", True, "harvesters installed; no GenTL producer (.cti) found")
@@ -124,6 +127,7 @@ class GenICamCamera:
         self._harvester: Any = None
         self._acquirer: Any = None
         self._format: StreamFormat | None = None
+        self._started = False  # read() only between start() and stop()
         self._ids = FrameIdUnwrapper()
         self._timeout_error: type[BaseException] = TimeoutError
 
@@ -192,10 +196,11 @@ class GenICamCamera:
         self._acquirer.num_buffers = int(self.options.get("buffers") or 16)
         self._ids = FrameIdUnwrapper()
         self._acquirer.start()
+        self._started = True
 
     def read(self, timeout: float = 1.0) -> Frame:
         fmt = self._format
-        if fmt is None:
+        if fmt is None or self._acquirer is None or not self._started:
             raise CameraError(f"camera '{self.name}': read() before start()")
         while True:  # incomplete buffers are skipped (their ids leave a gap)
             try:
@@ -227,6 +232,7 @@ class GenICamCamera:
         return np.array(component.data, dtype=np.uint8, copy=True).reshape(shape)  # the buffer goes back now
 
     def stop(self) -> None:
+        self._started = False
         if self._acquirer is not None and self._acquirer.is_acquiring():
             self._acquirer.stop()
 

@@ -91,7 +91,10 @@ def _serial(ps: Any, cam: Any) -> str:
 
 
 def probe(pyspin: Any = None) -> BackendStatus:
-    ps = pyspin or load_pyspin()
+    try:
+        ps = pyspin or load_pyspin()
+    except BackendUnavailable as exc:  # probe reports, it does not raise
+        return BackendStatus("pyspin", False, str(exc))
     system = ps.System.GetInstance()
     cam_list = system.GetCameras()
     try:

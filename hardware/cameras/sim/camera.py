@@ -79,6 +79,7 @@ class SimCamera:
     def __init__(self, name: str) -> None:
         self.name = name
         self._settings: CameraSettings | None = None
+        self._started = False  # read() only between start() and stop()
         self._pattern: np.ndarray | None = None
         self._started_at = 0.0
         self._next_id = 0
@@ -120,10 +121,11 @@ class SimCamera:
             raise CameraError(f"camera '{self.name}': start() before configure()")
         self._started_at = clock.now()
         self._next_id = 0
+        self._started = True
 
     def read(self, timeout: float = 1.0) -> Frame:
         settings = self._settings
-        if settings is None or self._pattern is None:
+        if settings is None or self._pattern is None or not self._started:
             raise CameraError(f"camera '{self.name}': read() before start()")
         if self._paced:
             # frames the camera made while nobody read them are overwritten in its buffer
@@ -164,8 +166,9 @@ class SimCamera:
         return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
 
     def stop(self) -> None:
-        pass
+        self._started = False
 
     def close(self) -> None:
+        self._started = False
         self._opened = False
         self._pattern = None

@@ -97,6 +97,7 @@ class UVCCamera:
         self.options = dict(options)
         self._factory = capture_factory
         self._cap: Any = None
+        self._started = False  # read() only between start() and stop()
         self._cv2: Any = None
         self._fmt: StreamFormat | None = None
         self._mapper = ClockMapper()
@@ -204,13 +205,14 @@ class UVCCamera:
             raise CameraError(f"camera '{self.name}': start() before configure()")
         self._counter.reset()
         self.corrupt_frames = 0
+        self._started = True
 
     def read(self, timeout: float = 1.0) -> Frame:
         """Next frame. OpenCV blocks until the device delivers, or OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT passes;
         a failed grab raises FrameTimeout no sooner than ``timeout`` (the recorder gives up after 5 s of those)."""
         cap, cv2, fmt = self._cap, self._cv2, self._fmt
-        if fmt is None:
-            raise CameraError(f"camera '{self.name}': read() before start()")
+        if fmt is None or cap is None or not self._started:
+            raise CameraError(f"camera '{self.name}': read() before start() or after close()")
         called = clock.now()
         while True:
             if not cap.grab():  # OpenCV cannot tell a stalled device from an unplugged one
@@ -239,9 +241,10 @@ class UVCCamera:
         return self._mapper.source
 
     def stop(self) -> None:
-        pass  # OpenCV streams until release(); close() ends it
+        self._started = False  # OpenCV streams until release(); close() ends it
 
     def close(self) -> None:
+        self._started = False
         if self._cap is not None:
             self._cap.release()
         self._cap = None

@@ -17,16 +17,8 @@ from tests.fakes.backends import HARNESSES, Harness
 
 # contract items a backend breaks today (a finding of this test, fixed in the backend, not here): strict, so
 # the mark must go once the backend is fixed
-KNOWN_DEFECTS = {
-    ("probe_without_sdk", "pyspin"): "probe() raises BackendUnavailable instead of reporting it (only "
-                                     "probe_backends() turns it into a status)",
-    ("probe_without_sdk", "genicam"): "probe() raises BackendUnavailable instead of reporting it (only "
-                                      "probe_backends() turns it into a status)",
-    ("read_before_start_is_refused", "sim"): "read() after configure() delivers frames without start()",
-    ("read_before_start_is_refused", "uvc"): "read() after configure() delivers frames without start()",
-    ("read_before_start_is_refused", "genicam"): "read() after configure() fetches (FrameTimeout), not refused",
-    ("read_after_close", "uvc"): "read() after close() calls grab() on None: AttributeError, not CameraError",
-}
+# (item, backend) -> why it fails; strict xfail, so a fix must remove its entry. None known now.
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(params=list(HARNESSES), ids=list(HARNESSES))
