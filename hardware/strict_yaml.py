@@ -15,9 +15,11 @@ from typing import Any
 
 import yaml
 
+from hardware.errors import HardwareError
 
-class ConfigError(ValueError):
-    """A configuration file is wrong; the message names file, line and key."""
+
+class ConfigError(HardwareError):
+    """Raised when a configuration file is wrong; each message line reads ``file:line:column: message``."""
 
 
 class LineDict(dict):

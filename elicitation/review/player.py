@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from elicitation.errors import ElicitationError
 from hardware.video import iter_frames, read_frames_tsv
 
 AHEAD_FRAMES = 180  # decoded frames held ready (3 s at 60 fps)
@@ -31,8 +32,8 @@ _DEBAYER = {"bayer_rggb8": "COLOR_BayerRG2RGB", "bayer_gbrg8": "COLOR_BayerGB2RG
             "bayer_grbg8": "COLOR_BayerGR2RGB", "bayer_bggr8": "COLOR_BayerBG2RGB"}  # fmt: skip
 
 
-class ReviewError(ValueError):
-    """The recording cannot be reviewed (not the session's own, missing, empty)."""
+class ReviewError(ElicitationError):
+    """Raised when a recording cannot be reviewed (not the session's own, missing, empty)."""
 
 
 @dataclass(frozen=True)

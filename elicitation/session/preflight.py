@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from elicitation.errors import CheckFailed
 from elicitation.protocol import Episode, Protocol
 from hardware.cameras import CameraError
 from hardware.recording import Recorder
@@ -39,7 +40,9 @@ class Check:
     warning: bool = False  # ok, but worth a line in session.json
 
 
-class PreflightFailed(Exception):
+class PreflightFailed(CheckFailed):
+    """Raised when a preflight check did not pass; ``checks`` holds every check with its verdict."""
+
     def __init__(self, checks: list[Check]) -> None:
         super().__init__("; ".join(f"{c.name}: {c.detail}" for c in checks if not c.ok))
         self.checks = checks

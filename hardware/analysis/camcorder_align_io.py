@@ -17,14 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from hardware.analysis.camcorder_align import Alignment, FlashSyncError, align
+from hardware.errors import HardwareError
 from hardware.video import FramesTsvWriter, ffmpeg_exe, iter_frames
 
 SCAN_SIZE = (32, 18)  # decoded size for the brightness scan: the mean is all we need
 _NTSC = {round(n / 1001, 2): n / 1001 for n in (24000, 30000, 48000, 60000, 120000)}
 
 
-class FlashInputError(ValueError):
-    """A file given to the alignment is unusable; the message names file and line."""
+class FlashInputError(HardwareError):
+    """Raised when a file given to the alignment is unusable; the message names file and line."""
 
 
 def read_flash_times(path: Path) -> np.ndarray:

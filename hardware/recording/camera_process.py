@@ -14,6 +14,7 @@ files at exactly the first frame with host_time >= t.
 from __future__ import annotations
 
 import collections
+import logging
 import queue
 import threading
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from typing import Any
 from hardware import clock
 from hardware.cameras import CameraError, CameraSettings, FrameTimeout, create_camera
 from hardware.recording.writer import HOLDBACK_S, RecordingWriter, Rotation
+
+log = logging.getLogger(__name__)
 
 # indices into the shared health array
 FRAMES, WRITTEN, DROPPED, LOST, QUEUE, FPS, STATE, LAST_TIME = range(8)
@@ -146,4 +149,4 @@ def _safe_close(camera: Any) -> None:
         try:
             step()
         except Exception:  # noqa: BLE001 - teardown must continue
-            pass
+            log.debug("camera %s: %s() failed in teardown", getattr(camera, "name", "?"), step.__name__, exc_info=True)

@@ -8,9 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
+from hardware.errors import HardwareError
 from hardware.video.encoder import ffmpeg_exe
 
 _CHANNELS = {"gray": 1, "bgr24": 3}
+
+
+class VideoFileError(HardwareError):
+    """Raised when a video file or a frames.tsv cannot be read; the message names the file."""
 
 
 def iter_frames(
@@ -70,7 +75,7 @@ def probe_size(path: Path) -> tuple[int, int]:
                 parts = token.split("x")
                 if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
                     return int(parts[0]), int(parts[1])
-    raise ValueError(f"{path}: no video stream found")
+    raise VideoFileError(f"{path}: no video stream found")
 
 
 def count_frames(path: Path) -> int:
@@ -83,5 +88,5 @@ def count_frames(path: Path) -> int:
         if "frame=" in line
     ]
     if not counts:
-        raise ValueError(f"{path}: cannot be decoded: {result.stderr.strip()[-300:]}")
+        raise VideoFileError(f"{path}: cannot be decoded: {result.stderr.strip()[-300:]}")
     return int(counts[-1])
