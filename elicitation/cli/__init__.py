@@ -15,7 +15,6 @@ from elicitation.cli import stimuli as cli_stimuli
 from elicitation.cli import sync as cli_sync
 from elicitation.cli import synctest as cli_synctest
 from elicitation.cli.console import out
-from elicitation.cli.exits import EXIT_CODES, exits
 
 DISTRIBUTION = "casme-elicitation"
 
@@ -68,4 +67,4 @@ def main() -> None:
     app()
 
 
-__all__ = ["EXIT_CODES", "app", "exits", "main", "version"]
+__all__ = ["app", "main", "version"]
