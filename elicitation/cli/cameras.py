@@ -130,7 +130,7 @@ def record(
     info = record_rig(loaded, seconds, out_dir)
     out.print(f"data: {out_dir}")
     if info["interrupted"]:  # first: Ctrl-C at a terminal reaches the camera processes too
-        raise KeyboardInterrupt(f"recording stopped early; the files in {out_dir} are finished")
+        raise KeyboardInterrupt(f"recording stopped early; the files in {out_dir} are finished (recording.json)")
     if info["errors"]:
         raise CameraError(f"{len(info['errors'])} camera(s) failed while recording; what they recorded is in {out_dir}")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import logging
 import queue
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -48,6 +49,9 @@ class AcquisitionJob:
 
 def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
     """Process entry point. Reports ("ready"|"error"|"warning"|"summary", camera, payload) on events."""
+    # Ctrl-C at a terminal signals the whole foreground group: the parent decides when to stop (its
+    # "stop" message, or its end), so the frames still queued are written and the summary is sent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     name = job.settings.name
     camera = create_camera(job.settings)
     try:

@@ -88,6 +88,7 @@ class VideoWriter:
             stdin=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
+            start_new_session=True,  # not in the terminal's group: Ctrl-C must not cut a file short
         )
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()

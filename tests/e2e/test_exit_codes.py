@@ -5,6 +5,7 @@ value, no traceback, and for bad input nothing created."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import time
 
 import pytest
 
+from hardware.video import count_frames, read_frames_tsv
 from tests.conftest import REPO, run_elicit, sim_camera, write_rig
 
 
@@ -71,24 +73,29 @@ def test_validation_fail_exits_1_and_a_piped_table_keeps_each_reason_on_one_line
         assert any(reason in line for line in lines), (reason, result.stdout)
 
 
-def test_interrupted_recording_exits_130_with_its_files_finished(tmp_path):
+def test_ctrl_c_at_a_terminal_exits_130_with_every_file_finished(tmp_path):
+    """Ctrl-C at a terminal signals the whole process group (CLI, camera processes, encoders)."""
     out = tmp_path / "D"
     proc = subprocess.Popen([sys.executable, "-m", "elicitation", "cameras", "record", "sim", "--seconds", "60",
                              "--out", str(out)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+                            text=True, start_new_session=True)  # fmt: skip
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (out / "markers.tsv").exists():  # written once all started
             time.sleep(0.2)
-        time.sleep(1.0)
-        proc.send_signal(signal.SIGINT)
+        time.sleep(1.5)
+        os.killpg(proc.pid, signal.SIGINT)
         _, stderr = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, stderr
-    assert "interrupted:" in stderr and "Traceback" not in stderr
-    assert json.loads((out / "recording.json").read_text())["interrupted"] is True
+    assert "interrupted: recording stopped early" in stderr and "Traceback" not in stderr
+    info = json.loads((out / "recording.json").read_text())
+    assert info["interrupted"] is True and info["errors"] == {}, info["errors"]
+    for name, summary in info["cameras"].items():
+        assert summary["frames_written"] == len(read_frames_tsv(out / f"{name}_frames.tsv")) > 30
+        assert count_frames(out / f"{name}.mkv") == summary["frames_written"]
 
 
 @pytest.mark.parametrize("participant", ["P01\n", "P01\r", "../x", "P 1", ""])
