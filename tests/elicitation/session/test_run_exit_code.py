@@ -1,5 +1,6 @@
 """A session's exit code agrees with `cameras record`: a camera that failed while the session ran is a
-failure while running (3), whatever the procedure's own outcome; an interruption stays 130."""
+failure while running (3), whatever the procedure's own outcome; an interruption stays 130 (at a terminal
+Ctrl-C reaches the camera processes as well, so their errors do not turn it into 3)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,4 @@ def test_a_camera_failing_during_the_session_makes_the_run_exit_3(tmp_path):
     healthy = SimpleNamespace(errors={}, warnings={})
     assert record.finish_run(state, healthy, {}, "completed", 0) == 0
     assert record.finish_run(state, healthy, {}, "interrupted", 130) == 130
+    assert record.finish_run(state, failed, {}, "interrupted", 130) == 130  # the camera saw the same Ctrl-C
