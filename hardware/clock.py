@@ -23,6 +23,8 @@ import os
 import sys
 import time
 
+from hardware.errors import HardwareError
+
 # Must happen before psychtoolbox is imported anywhere (psychopy imports it).
 _LOADED_UNPINNED = "psychtoolbox" in sys.modules and os.environ.get("PSYCH_GETSECS_CLOCK") != "1"
 os.environ.setdefault("PSYCH_GETSECS_CLOCK", "1")
@@ -33,8 +35,8 @@ now = time.monotonic
 CLOCK_NAME = "CLOCK_MONOTONIC (time.monotonic == psychtoolbox.GetSecs with PSYCH_GETSECS_CLOCK=1)"
 
 
-class ClockMismatch(RuntimeError):
-    """PsychoPy's flip clock is not the project's clock (psychtoolbox imported too early)."""
+class ClockMismatch(HardwareError):
+    """Raised when PsychoPy's flip clock is not the project's clock (psychtoolbox imported too early)."""
 
 
 def psychopy_base() -> float:

@@ -27,7 +27,7 @@ from hardware.strict_yaml import Checker, ConfigError, Field, load_yaml, positiv
 from hardware.thresholds import THRESHOLD_FIELDS, Thresholds
 
 RIGS_DIR = Path(__file__).parent / "rigs"
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")  # fullmatch: "$" would allow a final newline
 
 RIG_FIELDS = {
     "name": Field(str, required=True),
@@ -83,7 +83,7 @@ def load_rig(rig: str | Path) -> Rig:
         check.fail(getattr(data, "line", 1), "rig: 'cameras' lists no camera")
     for cam_name, cam_data in raw_cameras.items() if isinstance(raw_cameras, dict) else []:
         line = getattr(raw_cameras, "key_lines", {}).get(cam_name, 0)
-        if not _NAME.match(str(cam_name)):
+        if not _NAME.fullmatch(str(cam_name)):
             check.fail(
                 line, f"camera name '{cam_name}' must be lower-case letters, digits and _ (it names files)"
             )

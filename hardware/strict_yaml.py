@@ -1,5 +1,8 @@
-"""Strict YAML loading: every mapping remembers the line of each key, and a small schema
+"""Strict YAML loading: every mapping remembers the line and column of each key, and a small schema
 checker refuses unknown keys, wrong types and missing fields with file, line and key.
+
+Every message names its place one way, ``file:line:column: message`` (1-based, as editors and
+compilers print it), whether YAML itself refuses the text or the schema refuses a value.
 
 Used for rig files here and for protocol files by the experiment, so that a typo is caught
 before a participant sits down.
@@ -15,13 +18,36 @@ from typing import Any
 
 import yaml
 
+from hardware.errors import HardwareError
 
-class ConfigError(ValueError):
-    """A configuration file is wrong; the message names file, line and key."""
+
+class ConfigError(HardwareError):
+    """Raised when a configuration file is wrong; each message line reads ``file:line:column: message``."""
+
+
+class Line(int):
+    """A 1-based line number that also carries its 1-based column (0: not known), so every caller
+    that passes a line to ``Checker.fail`` gets ``line:column`` without knowing about columns."""
+
+    column: int
+
+    def __new__(cls, line: int, column: int = 0) -> Line:
+        obj = super().__new__(cls, line)
+        obj.column = column
+        return obj
+
+
+def place(path: str | Path, line: int = 1) -> str:
+    """``file:line:column`` of a line (a Line keeps its column; a plain number points at column 1)."""
+    return f"{path}:{max(int(line), 1)}:{max(getattr(line, 'column', 0), 1)}"
+
+
+def _mark_line(mark: yaml.Mark) -> Line:
+    return Line(mark.line + 1, mark.column + 1)
 
 
 class LineDict(dict):
-    """A dict from YAML that knows the line (1-based) of itself and of each key."""
+    """A dict from YAML that knows the line (1-based, with its column) of itself and of each key."""
 
     line: int = 0
     key_lines: dict[str, int]
@@ -32,26 +58,26 @@ class LineList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    path: Path
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
-    result.line = node.start_mark.line + 1
+    result.line = _mark_line(node.start_mark)
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise ConfigError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
+            raise ConfigError(f"{place(loader.path, _mark_line(key_node.start_mark))}: duplicate key '{key}'")
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
+        result.key_lines[key] = _mark_line(key_node.start_mark)
     return result
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
+    result.line = _mark_line(node.start_mark)
     return result
 
 
@@ -65,14 +91,34 @@ def load_yaml(path: str | Path) -> LineDict:
     if not path.is_file():
         raise ConfigError(f"{path}: no such file")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except ConfigError as exc:
-        raise ConfigError(f"{path}:{exc}") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    loader = _LineLoader(text)
+    loader.path = path
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError(_yaml_message(path, exc)) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        raise ConfigError(f"{place(path)}: not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, LineDict):
-        raise ConfigError(f"{path}: the top level must be a mapping of keys")
+        raise ConfigError(f"{place(path, getattr(data, 'line', 1))}: the top level must be a mapping of keys")
     return data
+
+
+def _yaml_message(path: Path, exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's own words at its own place, e.g. ``rig.yaml:4:1: not valid YAML: found character '\\t' ...``."""
+    mark = exc.problem_mark or exc.context_mark
+    where = place(path, _mark_line(mark)) if mark is not None else place(path)
+    problem = exc.problem or exc.context or "cannot be parsed"
+    context = f" ({exc.context})" if exc.context and exc.problem else ""
+    hint = "; indent with spaces, YAML does not allow tabs" if "\\t" in problem else ""
+    return f"{where}: not valid YAML: {problem}{context}{hint}"
 
 
 @dataclass(frozen=True)
@@ -95,7 +141,8 @@ class Checker:
     errors: list[str] = field(default_factory=list)
 
     def fail(self, line: int, message: str) -> None:
-        self.errors.append(f"{self.path}:{line}: {message}")
+        """Record ``file:line:column: message`` (a Line from the YAML carries its column)."""
+        self.errors.append(f"{place(self.path, line)}: {message}")
 
     def mapping(self, data: Any, schema: dict[str, Field], where: str, line: int = 0) -> dict[str, Any]:
         """Return a plain dict with defaults filled in; record an error for each problem."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from hardware.video import ffmpeg_exe
+from stimuli.errors import ClipGenerationError
 from stimuli.manifest import Clip, Manifest, load_manifest
 
 DEMO_MANIFEST = Path(__file__).with_name("demo.yaml")
@@ -68,7 +69,7 @@ def generate_clip(clip: Clip, index: int, force: bool = False) -> Path:
         ]  # fmt: skip
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
-            raise RuntimeError(f"ffmpeg could not make {clip.path.name}: {result.stderr.strip()[-400:]}")
+            raise ClipGenerationError(f"ffmpeg could not make {clip.path.name}: {result.stderr.strip()[-400:]}")
     else:
         _pipe_frames(tmp, audio, width, height, fps, seconds, label, index)
     tmp.replace(clip.path)
@@ -106,7 +107,7 @@ def _pipe_frames(
     proc.stdin.close()
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.wait() != 0:
-        raise RuntimeError(f"ffmpeg could not make {out.name}: {err.strip()[-400:]}")
+        raise ClipGenerationError(f"ffmpeg could not make {out.name}: {err.strip()[-400:]}")
 
 
 def generate(manifest: Manifest | None = None, force: bool = False) -> list[Path]:

@@ -25,8 +25,8 @@ from typing import Any
 
 from hardware.strict_yaml import Checker, ConfigError, Field, load_yaml, non_negative, positive
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # every ID pattern is used with fullmatch:
+_SHA = re.compile(r"[0-9a-f]{64}")  # "$" would allow a final newline
 
 MANIFEST_FIELDS = {
     "name": Field(str, required=True),
@@ -46,7 +46,7 @@ def _range(value: Any) -> str | None:
 
 
 def _sha(value: Any) -> str | None:
-    return None if _SHA.match(value) else "must be 64 lower-case hex digits"
+    return None if _SHA.fullmatch(value) else "must be 64 lower-case hex digits"
 
 
 CLIP_FIELDS = {
@@ -112,7 +112,7 @@ def load_manifest(path: str | Path) -> Manifest:
     raw = top["clips"] if isinstance(top["clips"], dict) else {}
     for clip_id, entry in raw.items():
         line = getattr(raw, "key_lines", {}).get(clip_id, 0)
-        if not _ID.match(str(clip_id)):
+        if not _ID.fullmatch(str(clip_id)):
             check.fail(line, f"clip id '{clip_id}' must be letters, digits, _ or - (at most 32)")
             continue
         values = check.mapping(entry, CLIP_FIELDS, f"clips.{clip_id}", line)

@@ -1,17 +1,22 @@
-"""`elicit`: the command line of the lab app. Sub-commands live in small cli_* modules."""
+"""`elicit`: the command line of the lab app. Sub-commands live in small modules here; every command's
+errors leave through elicitation.cli.exits (one message, one exit code)."""
 
 from __future__ import annotations
+
+from importlib import metadata
 
 import typer
 
 from elicitation.cli import cameras as cli_cameras
+from elicitation.cli import report as cli_report
 from elicitation.cli import review as cli_review
 from elicitation.cli import session as cli_session
 from elicitation.cli import stimuli as cli_stimuli
 from elicitation.cli import sync as cli_sync
 from elicitation.cli import synctest as cli_synctest
-from elicitation.report import page as report
-from elicitation.sync import camcorder_import as session_import
+from elicitation.cli.console import out
+
+DISTRIBUTION = "casme-elicitation"
 
 app = typer.Typer(
     help="Elicit and record spontaneous micro-expressions (CASME neutralization protocol).",
@@ -19,16 +24,47 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def version() -> str:
+    """The installed package's version (importlib.metadata)."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"elicit {version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def elicit(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Elicit and record spontaneous micro-expressions (CASME neutralization protocol).
+
+    Exit codes: 0 success, 1 a check failed, 2 bad input, 3 a failure while running, 130 interrupted.
+    """
+
+
 cli_cameras.app.command("sync-test")(cli_synctest.sync_test)
 app.add_typer(cli_cameras.app, name="cameras")
 app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")
 app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
-app.command("import")(session_import.import_command)
-app.command("report")(report.report_command)
+app.command("import")(cli_sync.import_command)
+app.command("report")(cli_report.report)
 app.command("review")(cli_review.review)
 
 
 def main() -> None:
     app()
+
+
+__all__ = ["app", "main", "version"]

@@ -9,44 +9,38 @@ import time
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from elicitation.cli.console import err, out
+from elicitation.cli.exits import exits
+from elicitation.errors import CheckFailed
+from elicitation.folder import BadInput
 from hardware import clock
 from hardware.cameras import CameraError, backend_module, probe_backends
 from hardware.provenance import software_versions
-from hardware.recording import Recorder, health_line
+from hardware.recording import CamerasNotStarted, Recorder, health_line
 from hardware.rig import Rig, load_rig
-from hardware.strict_yaml import ConfigError
 
 app = typer.Typer(help="Camera set-up, test recordings and frame-rate validation.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 
 RIG_HELP = "Rig file (YAML), or the name of a shipped rig such as 'sim'."
 
 
-def fail_input(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(2)
-
-
-def load_rig_or_exit(rig: str) -> Rig:
-    try:
-        return load_rig(rig)
-    except ConfigError as exc:
-        raise fail_input(str(exc)) from None
-
-
 def prepare_out_dir(path: Path) -> None:
-    """Create DIR (mode 0700: it holds faces); refuse a non-empty one, never overwrite."""
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise fail_input(f"{path} exists and is not empty; choose a new folder (recordings are never overwritten)")
+    """Create DIR (mode 0700: it holds faces); refuse a file or a non-empty folder, never overwrite."""
+    if path.exists() and not path.is_dir():
+        raise BadInput(f"--out {path} is a file, not a folder; choose a new folder")
+    if path.exists() and any(path.iterdir()):
+        raise BadInput(f"{path} exists and is not empty; choose a new folder (recordings are never overwritten)")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise BadInput(f"--out {path}: {parent} is a file, not a folder")
     path.mkdir(parents=True, exist_ok=True)
     path.chmod(0o700)
 
 
 @app.command("list")
+@exits
 def list_cameras(rig: str = typer.Option(None, "--rig", help=RIG_HELP)) -> None:
     """Backends available on this machine and the devices they see."""
     table = Table(title="Camera backends")
@@ -61,7 +55,7 @@ def list_cameras(rig: str = typer.Option(None, "--rig", help=RIG_HELP)) -> None:
         table.add_row(status.name, state, detail)
     out.print(table)
     if rig:
-        loaded = load_rig_or_exit(rig)
+        loaded = load_rig(rig)
         rig_table = Table(title=f"Rig '{loaded.name}' ({loaded.path})")
         for column in ("camera", "backend", "size", "format", "fps"):
             rig_table.add_column(column)
@@ -82,11 +76,10 @@ def record_rig(rig: Rig, seconds: float, out_dir: Path) -> dict:
     }
     try:
         recorder.start()
-    except CameraError as exc:
-        err.print(f"[bold red]cameras did not start:[/] {exc}", highlight=False)
+    except CamerasNotStarted:  # recording.json says so too; the CLI prints the error (exit 3)
         info.update(cameras=recorder.summaries, errors=recorder.errors, interrupted=False)
         _write_json(out_dir / "recording.json", info)
-        raise typer.Exit(1) from None
+        raise
     t0 = clock.now()
     info["started_clock"] = recorder.started_at
     interrupted = False
@@ -125,21 +118,25 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 @app.command()
+@exits
 def record(
     rig: str = typer.Argument(..., help=RIG_HELP),
     seconds: float = typer.Option(10.0, "--seconds", min=0.5, help="How long to record."),
     out_dir: Path = typer.Option(..., "--out", help="New folder for the videos, frames.tsv files and recording.json."),
 ) -> None:
     """Record every camera of a rig (one process per camera), with a live status line."""
-    loaded = load_rig_or_exit(rig)
+    loaded = load_rig(rig)
     prepare_out_dir(out_dir)
     info = record_rig(loaded, seconds, out_dir)
     out.print(f"data: {out_dir}")
+    if info["interrupted"]:  # first: Ctrl-C at a terminal reaches the camera processes too
+        raise KeyboardInterrupt(f"recording stopped early; the files in {out_dir} are finished (recording.json)")
     if info["errors"]:
-        raise typer.Exit(1)
+        raise CameraError(f"{len(info['errors'])} camera(s) failed while recording; what they recorded is in {out_dir}")
 
 
 @app.command()
+@exits
 def validate(
     rig: str = typer.Argument(..., help=RIG_HELP),
     seconds: float = typer.Option(10.0, "--seconds", min=1.0, help="How long to record."),
@@ -148,9 +145,11 @@ def validate(
     """Record, then check every camera's rate, jitter, drops and drift; exit 0 if all pass, 1 if not."""
     from hardware.analysis import plot_validation, validate_recording
 
-    loaded = load_rig_or_exit(rig)
+    loaded = load_rig(rig)
     prepare_out_dir(out_dir)
     info = record_rig(loaded, seconds, out_dir)
+    if info["interrupted"]:
+        raise KeyboardInterrupt(f"validation stopped early; the recording in {out_dir} is kept, not judged")
     frame_ids = {n: getattr(backend_module(s.backend), "FRAME_IDS", True) for n, s in loaded.cameras.items()}
     results = validate_recording(
         out_dir,
@@ -183,7 +182,9 @@ def validate(
         )
     out.print(table)
     out.print(f"report: {out_dir / 'validation.json'}  plot: {out_dir / 'validation.png'}")
-    raise typer.Exit(0 if passed else 1)
+    if not passed:
+        failed = [n for n, r in results.items() if not r.passed]
+        raise CheckFailed(f"validation: {', '.join(failed)} did not pass (reasons in the table and validation.json)")
 
 
 __all__ = ["app", "record_rig"]

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
+from elicitation.cli.console import err, out
+from elicitation.cli.exits import exits
 from elicitation.folder import BadInput, SessionState
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 
 class PlainLoop:
@@ -48,6 +46,7 @@ def _episodes(state: SessionState, episode: int | None) -> list[tuple[str, dict[
     return chosen
 
 
+@exits
 def review(
     session: Path = typer.Argument(..., help="The session folder (DATA/sub-<ID>/ses-<N>)."),
     episode: int = typer.Option(None, "--episode", help="Only this episode (its number, e.g. 3)."),
@@ -62,17 +61,12 @@ def review(
     from elicitation.review import ReviewClip, ReviewError, ReviewView, review_episode
     from elicitation.screen import Display, KeyInput
     from elicitation.session import Autopilot
-    from hardware.strict_yaml import ConfigError
 
-    try:
-        if not (session / "session.json").is_file():
-            raise BadInput(f"{session} is not a session folder (no session.json)")
-        state = SessionState.load(session)
-        chosen = _episodes(state, episode)
-        protocol = load_protocol(state.data["protocol"]["path"])
-    except (BadInput, ConfigError, OSError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+    if not (session / "session.json").is_file():
+        raise BadInput(f"{session} is not a session folder (no session.json)")
+    state = SessionState.load(session)
+    chosen = _episodes(state, episode)
+    protocol = load_protocol(state.data["protocol"]["path"])  # a ConfigError names the file: exit 2
     cameras = state.data["rig"]["cameras"]
     camera = protocol.review.camera if protocol.review.camera in cameras else next(iter(cameras))
     display = Display(protocol.display, windowed=windowed)

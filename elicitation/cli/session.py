@@ -1,7 +1,8 @@
 """`elicit run` (a session) and `elicit demo` (the demo session on the simulated rig).
 
-Exit codes: 0 the session completed; 1 a preflight check failed, the session was aborted or a
-camera failed; 2 bad input (participant ID, protocol or rig file).
+Exit codes (elicitation.cli.exits): 0 the session completed; 1 a preflight check failed or the
+experimenter aborted; 2 bad input (participant ID, --out, protocol or rig file); 3 a camera failed;
+130 interrupted (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
@@ -9,29 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from elicitation.folder import BadInput
-from elicitation.session import PreflightFailed, SessionOptions, SessionResult, run_session
-from hardware.strict_yaml import ConfigError
+from elicitation.cli.console import out
+from elicitation.cli.exits import exits
+from elicitation.session import SessionOptions, run_session
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_PROTOCOL = REPO / "protocols" / "demo.yaml"
-out = Console()
-err = Console(stderr=True)
 
 
-def _run(opts: SessionOptions) -> SessionResult:
-    try:
-        return run_session(opts, out)
-    except (BadInput, ConfigError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    except PreflightFailed as exc:
-        err.print(f"[bold red]preflight failed:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
-
+@exits
 def run(
     protocol: Path = typer.Argument(..., help="Protocol file, e.g. protocols/casme.yaml."),
     participant: str = typer.Option(..., "--participant", help="Pseudonym: letters and digits, at most 16."),
@@ -54,7 +42,7 @@ def run(
         protocol=protocol, participant=participant, session=session, rig=rig, data=data, autopilot=autopilot,
         seed=seed, resume=resume, windowed=windowed, screenshots=screenshots, allow_no_audio=allow_no_audio,
     )  # fmt: skip
-    result = _run(opts)
+    result = run_session(opts, out)
     raise typer.Exit(result.exit_code)
 
 
@@ -65,6 +53,7 @@ def next_session(data: Path, participant: str) -> int:
     return n
 
 
+@exits
 def demo(
     data: Path = typer.Option(Path("demo-data"), "--out", help="Data folder for the demo session."),
     screenshots: Path = typer.Option(None, "--screenshots", help="Save one PNG of each distinct screen here."),
@@ -85,7 +74,7 @@ def demo(
         protocol=DEMO_PROTOCOL, participant=participant, session=next_session(data, participant), rig="sim",
         data=data, autopilot=True, seed=seed, windowed=True, screenshots=screenshots,
     )  # fmt: skip
-    result = _run(opts)
+    result = run_session(opts, out)
     if (result.folder / "session.json").is_file():
         from elicitation.report import write_report
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from elicitation.cli.cameras import RIG_HELP, fail_input, load_rig_or_exit, prepare_out_dir
+from elicitation.cli.cameras import RIG_HELP, prepare_out_dir
+from elicitation.cli.console import out
+from elicitation.cli.exits import exits
+from elicitation.errors import CheckFailed
+from hardware.rig import load_rig
 
-out = Console()
 
-
+@exits
 def sync_test(
     rig: str = typer.Argument(..., help=RIG_HELP),
     flashes: int = typer.Option(10, "--flashes", min=2, help="How many white flashes to show."),
@@ -22,15 +24,14 @@ def sync_test(
     max_range_ms: float = typer.Option(None, "--max-range-ms", help="Latency max-min limit (default: 1.5 periods)."),
 ) -> None:
     """Flash the screen while recording; per camera the latency from flip to first frame showing it."""
-    from elicitation.sync import SyncTestError, analyse, print_report, run_sync_test
+    from elicitation.sync import analyse, print_report, run_sync_test
 
-    loaded = load_rig_or_exit(rig)
+    loaded = load_rig(rig)
     prepare_out_dir(out_dir)
-    try:
-        times = run_sync_test(loaded, flashes, out_dir, seed, windowed, out)
-    except SyncTestError as exc:
-        raise fail_input(str(exc)) from None
+    times = run_sync_test(loaded, flashes, out_dir, seed, windowed, out)
     report = analyse(loaded, out_dir, times, {"max_sd_ms": max_sd_ms, "max_range_ms": max_range_ms})
     print_report(report, out)
     out.print(f"report: {out_dir / 'sync.json'}  plot: {out_dir / 'sync.png'}")
-    raise typer.Exit(0 if report["passed"] else 1)
+    if not report["passed"]:
+        failed = [name for name, cam in report["cameras"].items() if not cam["passed"]]
+        raise CheckFailed(f"sync test: {', '.join(failed)} did not pass (reasons in the table and sync.json)")

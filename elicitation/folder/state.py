@@ -15,17 +15,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+from elicitation.errors import ElicitationError
+
 FORMAT = "casme-elicitation session v1"
-_PARTICIPANT = re.compile(r"^[A-Za-z0-9]{1,16}$")
+_PARTICIPANT = re.compile(r"[A-Za-z0-9]{1,16}")  # the whole ID (fullmatch: "$" would allow a final newline)
 
 
-class BadInput(ValueError):
-    """A user error on the command line (exit code 2)."""
+class BadInput(ElicitationError):
+    """Raised when an argument, ID or file given on the command line is unusable (exit code 2)."""
 
 
 def check_participant(participant: str) -> str:
     """Pseudonyms only: letters and digits, at most 16 (no paths, spaces or names with dots)."""
-    if not _PARTICIPANT.match(participant or ""):
+    if not _PARTICIPANT.fullmatch(participant or ""):
         raise BadInput(
             f"participant ID {participant!r} refused: use a pseudonym of letters and digits only, "
             "at most 16 (for example P07); never a name, a path or spaces"
@@ -88,6 +90,8 @@ class SessionState:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise BadInput(f"{path} is not valid JSON ({exc}); it cannot be resumed") from None
+        except OSError as exc:
+            raise BadInput(f"{path} cannot be read: {exc.strerror or exc}") from None
         if data.get("format") != FORMAT:
             raise BadInput(f"{path} was not written by this program ({data.get('format')!r})")
         return cls(path, data)

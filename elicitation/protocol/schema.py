@@ -15,7 +15,7 @@ PLACEHOLDERS = {"amount", "currency", "episode", "episodes", "penalties", "deduc
 # keys the rating screen reads; experimenter keys must not collide with them
 PARTICIPANT_KEYS = {"up", "down", "left", "right", "return", "space", *"0123456"}
 DEFAULT_EMOTIONS = ["amusement", "disgust", "fear", "sadness", "anger", "surprise", "tense", "none"]
-_KEY = re.compile(r"^[a-z0-9_]{1,16}$")
+_KEY = re.compile(r"[a-z0-9_]{1,16}")  # fullmatch: "$" would allow a final newline
 
 
 def _rgb(value: Any) -> str | None:
@@ -33,7 +33,7 @@ def _fraction(value: Any) -> str | None:
 
 
 def _key(value: Any) -> str | None:
-    return None if _KEY.match(value) else f"must be a key name such as 'space', 'p' or 'f5', got {value!r}"
+    return None if _KEY.fullmatch(value) else f"must be a key name such as 'space', 'p' or 'f5', got {value!r}"
 
 
 PROTOCOL_FIELDS = {

@@ -10,10 +10,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import typer
-from rich.console import Console
-
-from elicitation.folder import BadInput
 from elicitation.report.data import SessionReport, load_session, rating_rows
 from elicitation.report.plots import interval_histograms, timeline
 
@@ -141,16 +137,3 @@ def write_report(session: Path, out: Path | None = None) -> Path:
     tmp.replace(path)  # a report is derived data: rewriting it is safe
     return path
 
-
-def report_command(
-    session: Path = typer.Argument(..., help="The session folder (DATA/sub-<ID>/ses-<N>)."),
-    out: Path = typer.Option(None, "--out", help="Where to write the report (default SESSION/report.html)."),
-) -> None:
-    """Write a self-contained HTML report of a session: summary, timeline, cameras, ratings, flags, warnings."""
-    console = Console(soft_wrap=True)
-    try:
-        path = write_report(session, out)
-    except BadInput as exc:
-        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    console.print(f"report: {path}", highlight=False)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from elicitation.errors import ElicitationError
 from hardware.cameras import debayer, is_bayer
 from hardware.video import iter_frames, read_frames_tsv
 
@@ -30,8 +31,8 @@ HISTORY_FRAMES = 120  # shown frames kept for stepping back
 FINISH_WAIT_S = 5.0
 
 
-class ReviewError(ValueError):
-    """The recording cannot be reviewed (not the session's own, missing, empty)."""
+class ReviewError(ElicitationError):
+    """Raised when a recording cannot be reviewed (not the session's own, missing, empty)."""
 
 
 @dataclass(frozen=True)

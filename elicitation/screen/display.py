@@ -8,6 +8,7 @@ was called.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import numpy as np
 
 from elicitation.protocol import Display as DisplaySettings
 from hardware import clock
+
+log = logging.getLogger(__name__)
 
 # A measured "refresh rate" above this is a display without vsync (Xvfb, or vsync off in the driver).
 NO_VSYNC_HZ = 250.0
@@ -143,4 +146,4 @@ class Display:
         try:
             self.win.close()
         except Exception:  # noqa: BLE001 - closing must not hide the real error
-            pass
+            log.debug("closing the window failed", exc_info=True)

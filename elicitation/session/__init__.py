@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from elicitation.session.autopilot import Autopilot
+from elicitation.session.context import SessionAborted
 from elicitation.session.preflight import PreflightFailed
 from elicitation.session.runner import SessionOptions, SessionResult, run_session
 
 __all__ = [
     "Autopilot",
     "PreflightFailed",
+    "SessionAborted",
     "SessionOptions",
     "SessionResult",
     "run_session",

@@ -16,6 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
+from elicitation.errors import ElicitationError
 from elicitation.folder import EventLog, RatingsLog, SessionState
 from elicitation.protocol import Protocol
 from elicitation.screen import Display, Key, KeyInput, Pages
@@ -23,12 +24,12 @@ from elicitation.session.autopilot import Autopilot
 from hardware import clock
 from hardware.recording import Recorder, any_failed, health_line
 
-log = logging.getLogger("elicitation.session")
+log = logging.getLogger(__name__)
 STATUS_EVERY_S = 1.0
 
 
-class SessionAborted(Exception):
-    """The experimenter confirmed an abort (or interrupted the program)."""
+class SessionAborted(ElicitationError):
+    """Raised when the experimenter confirmed an abort; everything recorded so far is kept."""
 
 
 @dataclass

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from elicitation.errors import CheckFailed
+from elicitation.folder import BadInput
 from elicitation.protocol import Episode, Protocol
 from hardware.analysis import count_dropped
 from hardware.cameras import CameraError, backend_module
@@ -41,14 +43,22 @@ class Check:
     warning: bool = False  # ok, but worth a line in session.json
 
 
-class PreflightFailed(Exception):
+class PreflightFailed(CheckFailed):
+    """Raised when a preflight check did not pass; ``checks`` holds every check with its verdict."""
+
     def __init__(self, checks: list[Check]) -> None:
         super().__init__("; ".join(f"{c.name}: {c.detail}" for c in checks if not c.ok))
         self.checks = checks
 
 
 def check_folder(folder: Path, resume: bool) -> Check:
+    """The session folder must be new (or resumable); raises BadInput if --out or a folder on the way is a file."""
+    for part in (folder, *folder.parents):
+        if part.exists() and not part.is_dir():
+            raise BadInput(f"{part} is a file, not a folder: give --out a data folder (it is created if missing)")
     exists = (folder / "session.json").exists() or (folder.exists() and any(folder.iterdir()))
+    if resume and not folder.exists():
+        raise BadInput(f"--resume: there is no session {folder} (unknown participant ID or session number)")
     if resume:
         ok = (folder / "session.json").is_file()
         return Check("session folder", ok, f"resuming {folder}" if ok else f"{folder} has no session to resume")

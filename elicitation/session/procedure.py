@@ -16,7 +16,7 @@ from elicitation.session.context import SessionContext
 from elicitation.session.episode import load_movie, play_episode
 from elicitation.session.steps import ReviewStep, run_rating, run_screen, run_sync_flash
 
-log = logging.getLogger("elicitation.session")
+log = logging.getLogger(__name__)
 
 
 def init_episodes(ctx: SessionContext) -> None:

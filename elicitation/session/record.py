@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from elicitation.errors import ExitCode
 from elicitation.folder import EventLog, SessionState, utc_now
 from elicitation.session import preflight as pf
 from hardware import clock
@@ -63,7 +64,8 @@ def finish_run(state: SessionState, recorder: Recorder, summaries: dict, status:
     run.update(status=status, ended_utc=utc_now(), cameras=summaries)
     for name, error in recorder.errors.items():
         state.warn(f"camera {name}: {error}", save=False)
-        exit_code = 1
+        if status != "interrupted":  # Ctrl-C at a terminal reaches the camera processes too: still 130
+            exit_code = ExitCode.FAILED
     for name, warnings in recorder.warnings.items():
         for warning in warnings:
             state.warn(f"camera {name}: {warning}", save=False)

@@ -19,6 +19,7 @@ from typing import Any
 
 from rich.console import Console
 
+from elicitation.errors import ExitCode
 from elicitation.folder import EventLog, RatingsLog, SessionState, utc_now
 from elicitation.review import run_review
 from elicitation.screen import Pages
@@ -27,10 +28,9 @@ from elicitation.session.context import SessionAborted, SessionContext
 from elicitation.session.procedure import init_episodes, run_procedure
 from elicitation.session.steps import ReviewStep
 from hardware import clock
-from hardware.cameras import CameraError
 from hardware.recording import Recorder
 
-log = logging.getLogger("elicitation.session")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,14 +61,15 @@ def _terminate(signum: int, frame: Any) -> None:
 
 
 def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep = run_review) -> SessionResult:
-    """Raises BadInput / ConfigError (exit 2) and PreflightFailed (exit 1) before anything is created."""
+    """Raises BadInput / ConfigError (exit 2) and PreflightFailed (exit 1) before anything is created,
+    CamerasNotStarted (exit 3) once the folder exists. The result's exit code is an ExitCode."""
     plan = setup.prepare(opts, console)  # inputs + preflight without a window
     if not plan.audio_output:
         # no sound output: SDL's null driver, or ffpyplayer fills the experimenter's console with
         # ALSA errors at every clip (the preflight has already warned, or refused)
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     display = setup.open_display(plan, opts, console)  # window + refresh check
-    result = SessionResult(plan.folder, "failed", 1)
+    result = SessionResult(plan.folder, "failed", ExitCode.FAILED)
     state: SessionState | None = None
     recorder: Recorder | None = None
     logs: list[Any] = []
@@ -80,12 +81,7 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
         first_suffix = "setup" if not runs else f"resume{len(runs)}"
         recorder = Recorder(plan.rig, plan.folder / "video", first_suffix=first_suffix, append=bool(runs))
         keys = setup.key_input(plan, opts)
-        try:
-            recorder.start()
-        except CameraError as exc:
-            state.warn(f"cameras did not start: {exc}")
-            console.print(f"[bold red]cameras did not start:[/] {exc}")
-            return result
+        recorder.start()  # CamerasNotStarted: finish_run below notes each camera's error; the CLI exits 3
         t0 = record.begin_run(state, recorder, first_suffix, plan.checks, plan.clips)
         events = EventLog(plan.folder / "events.tsv", t0)
         ratings = RatingsLog(plan.folder / "ratings.tsv")
@@ -103,12 +99,12 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
             init_episodes(ctx)
         try:
             run_procedure(ctx, review_step, plan.resumed)
-            result.status, result.exit_code = "completed", 0
+            result.status, result.exit_code = "completed", ExitCode.OK
         except SessionAborted:
-            result.status = "aborted"
+            result.status, result.exit_code = "aborted", ExitCode.CHECK_FAILED
             console.print("\n[red]session aborted[/]: everything recorded so far is kept; --resume continues it")
         except KeyboardInterrupt:
-            result.status = "interrupted"
+            result.status, result.exit_code = "interrupted", ExitCode.INTERRUPTED
             events.add("abort", clock.now())
             console.print("\n[red]interrupted[/]: finishing the files ...")
         if result.status != "completed":

@@ -20,7 +20,7 @@ from hardware import clock
 from hardware.provenance import software_versions
 from hardware.rig import Rig, load_rig
 
-log = logging.getLogger("elicitation.session")
+log = logging.getLogger(__name__)
 
 
 @dataclass

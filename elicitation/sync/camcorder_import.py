@@ -1,4 +1,4 @@
-"""`elicit import VIDEO --session SESSION --camera NAME`: bring a camcorder's own recording into a session.
+"""Bring a camcorder's own recording into a session (`elicit import VIDEO --session SESSION --camera NAME`).
 
 The camcorder (e.g. the BenQ recording to its card) ran on its own clock. The session's sync flashes
 (events.tsv rows of trial_type ``sync_flash``, whose clock_time are flip times) put it on the one clock:
@@ -15,19 +15,14 @@ import re
 import shutil
 from pathlib import Path
 
-import typer
-from rich.console import Console
-
 from elicitation.folder import BadInput, SessionState, utc_now
-from hardware.analysis import Alignment, FlashInputError, FlashSyncError, align_video, write_frames
+from hardware.analysis import Alignment, align_video, write_frames
 
-_CAMERA = re.compile(r"^[a-z][a-z0-9_]{0,31}$")  # the rig's camera-name rule
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+_CAMERA = re.compile(r"[a-z][a-z0-9_]{0,31}")  # the rig's camera-name rule (the whole name: fullmatch)
 
 
 def _target_paths(session: Path, state: SessionState, camera: str, video: Path) -> tuple[Path, Path]:
-    if not _CAMERA.match(camera):
+    if not _CAMERA.fullmatch(camera):
         raise BadInput(f"camera name {camera!r}: use lower-case letters, digits and _, starting with a letter")
     rig_cameras = state.data.get("rig", {}).get("cameras", {})
     if camera in rig_cameras:
@@ -64,23 +59,3 @@ def import_video(video: Path, session: Path, camera: str, fps: float | None = No
     state.save()
     return alignment, copy, table
 
-
-def import_command(
-    video: Path = typer.Argument(..., help="The camcorder's video file (any format ffmpeg reads)."),
-    session: Path = typer.Option(..., "--session", help="The session folder (DATA/sub-<ID>/ses-<N>)."),
-    camera: str = typer.Option(..., "--camera", help="Name for the imported camera, e.g. benq_card."),
-    fps: float = typer.Option(None, "--fps", help="Nominal frame rate, if the file's own is wrong."),
-) -> None:
-    """Copy a camcorder video into a session and put every frame on the session's clock by its sync flashes."""
-    try:
-        alignment, copy, table = import_video(video, session, camera, fps)
-    except (BadInput, FlashInputError, FlashSyncError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    r = alignment.report()
-    out.print(
-        f"imported {r['frames']} frames as camera {camera}: {r['flashes_found']} of {r['flashes_listed']} sync "
-        f"flashes matched, offset {r['offset_s']:.6f} s, drift {r['drift_ppm']:+.1f} ppm, largest flash residual "
-        f"{r['residual_ms']:.2f} ms\n  {copy}\n  {table}",
-        highlight=False,
-    )

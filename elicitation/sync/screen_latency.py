@@ -18,8 +18,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from elicitation.errors import ElicitationError
 from hardware.analysis import measure_camera, offsets_ms
-from hardware.cameras import CameraError
 from hardware.cameras.sim.screen_link import ENV, ScreenLink
 from hardware.recording import Recorder
 from hardware.rig import Rig
@@ -78,10 +78,7 @@ def run_sync_test(rig: Rig, flashes: int, out_dir: Path, seed: int, windowed: bo
     os.environ[ENV] = str(link.path)  # the camera processes are spawned now and inherit it
     recorder = Recorder(rig, out_dir)
     try:
-        try:
-            recorder.start()
-        except CameraError as exc:
-            raise SyncTestError(f"cameras did not start: {exc}") from None
+        recorder.start()  # CamerasNotStarted (exit 3) stops every camera it started
         times = show_flashes(flashes, seed, windowed, link, recorder)
     finally:
         if recorder.started_at is not None:
@@ -94,13 +91,14 @@ def run_sync_test(rig: Rig, flashes: int, out_dir: Path, seed: int, windowed: bo
     with (out_dir / "flashes.tsv").open("w", encoding="utf-8") as fh:
         fh.write("flash\tclock_time\toffset_clock_time\n")
         fh.writelines(f"{i + 1}\t{on:.6f}\t{off:.6f}\n" for i, (on, off) in enumerate(times))
-    if recorder.errors:
-        console.print(f"[red]camera errors:[/] {'; '.join(recorder.errors.values())}", highlight=False)
+    if recorder.errors:  # a latency of a camera that died is no measurement: exit 3, files kept
+        raise SyncTestError(f"a camera failed during the sync test ({'; '.join(recorder.errors.values())}); "
+                            f"the recording and flashes.tsv are in {out_dir}")  # fmt: skip
     return times
 
 
-class SyncTestError(RuntimeError):
-    pass
+class SyncTestError(ElicitationError):
+    """Raised when the sync test cannot be judged: a camera failed while the flashes were shown."""
 
 
 def analyse(rig: Rig, out_dir: Path, times: list[tuple], limits: dict[str, float | None]) -> dict[str, Any]:

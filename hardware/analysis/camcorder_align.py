@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hardware.errors import HardwareError
+
 BASELINE_S = 3.0  # flashes must cover less than half of any such stretch of video
 MIN_CONTRAST = 2.0  # grey levels: a flash brightens the mean at least this much
 NOISE_FACTOR = 8.0  # ... and this many noise sigmas
@@ -31,8 +33,8 @@ MAX_RATE_ERROR = 2e-3  # a camera clock off by more than 2000 ppm is no match
 MAX_RESIDUAL = 1.0  # frames: a fitted flash further off than this means the pairing is wrong
 
 
-class FlashSyncError(ValueError):
-    """The video's flashes cannot be matched to the listed flip times; the message says why."""
+class FlashSyncError(HardwareError):
+    """Raised when the video's flashes cannot be matched to the listed flip times; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 FLASHES.tsv: tab-separated with a header; the column ``clock_time`` holds each flash's flip time on the one
 clock (seconds). A session's events.tsv works as it is: when it has a ``trial_type`` column, only the
-``sync_flash`` rows are used. Rows may come in any order.
+``sync_flash`` rows are used. Flip times must strictly increase from row to row: a repeated or
+out-of-order time (a duplicated row, two lists pasted together) is refused with both row numbers.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from hardware.analysis.camcorder_align import Alignment, FlashSyncError, align
+from hardware.errors import HardwareError
 from hardware.video import FramesTsvWriter, iter_frames, probe_media
 
 SCAN_SIZE = (32, 18)  # decoded size for the brightness scan: the mean is all we need
 
 
-class FlashInputError(ValueError):
-    """A file given to the alignment is unusable; the message names file and line."""
+class FlashInputError(HardwareError):
+    """Raised when a file given to the alignment is unusable; the message names file and line."""
 
 
 def read_flash_times(path: Path) -> np.ndarray:
@@ -34,18 +36,29 @@ def read_flash_times(path: Path) -> np.ndarray:
         raise FlashInputError(f"{path}:1: needs a tab-separated header with a 'clock_time' column")
     header = rows[0]
     col, kind = header.index("clock_time"), header.index("trial_type") if "trial_type" in header else None
-    times = []
+    times: list[float] = []
+    previous = 0  # file line of the last flash
     for line, row in enumerate(rows[1:], start=2):
         if not row or (kind is not None and len(row) > kind and row[kind] != "sync_flash"):
             continue
         try:
-            times.append(float(row[col]))
+            value = float(row[col])
         except (IndexError, ValueError):
             cell = row[col] if col < len(row) else "(missing)"
             raise FlashInputError(f"{path}:{line}: clock_time {cell!r} is not a number of seconds") from None
+        if not np.isfinite(value):
+            raise FlashInputError(f"{path}:{line}: clock_time {row[col]!r} is not a number of seconds")
+        if times and value <= times[-1]:
+            same = "repeats" if value == times[-1] else "is before"
+            raise FlashInputError(
+                f"{path}:{line}: flip time {value!r} {same} the one on line {previous} ({times[-1]!r}); "
+                "flip times must strictly increase (a duplicated row?)"
+            )
+        times.append(value)
+        previous = line
     if not times:
         raise FlashInputError(f"{path}: lists no flash (no clock_time rows{' of trial_type sync_flash' * bool(kind)})")
-    return np.sort(np.array(times))
+    return np.array(times)
 
 
 def nominal_fps(video: Path) -> float:

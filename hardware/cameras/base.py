@@ -16,6 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from hardware.errors import HardwareError
+
 # Pixel formats the recorder knows how to store. "mjpeg" frames carry their compressed bytes
 # (stored as they arrive); "bayer_*" are raw sensor data stored losslessly as gray.
 PIXEL_FORMATS: dict[str, int] = {
@@ -41,24 +43,24 @@ PFNC = {
 }
 
 
-class CameraError(RuntimeError):
-    """Base class: a camera problem, with a message meant for the experimenter."""
+class CameraError(HardwareError):
+    """Raised when a camera fails; the base class of every camera problem, worded for the experimenter."""
 
 
 class BackendUnavailable(CameraError):
-    """The backend's SDK or driver is not installed; the message says what to install."""
+    """Raised when the backend's SDK or driver is not installed; the message says what to install."""
 
 
 class CameraConfigError(CameraError):
-    """The camera will not deliver what the rig asks (size, format, rate)."""
+    """Raised when the camera will not deliver what the rig asks (size, format, rate)."""
 
 
 class CameraDisconnected(CameraError):
-    """The camera vanished while acquiring."""
+    """Raised when the camera vanished while acquiring."""
 
 
 class FrameTimeout(CameraError):
-    """No frame arrived within the timeout."""
+    """Raised when no frame arrived within the timeout."""
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from hardware.recording.health import any_failed, health_line
-from hardware.recording.recorder import Recorder
+from hardware.recording.recorder import CamerasNotStarted, Recorder, RecorderError
 
 __all__ = [
+    "CamerasNotStarted",
     "Recorder",
+    "RecorderError",
     "any_failed",
     "health_line",
 ]

@@ -14,7 +14,9 @@ files at exactly the first frame with host_time >= t.
 from __future__ import annotations
 
 import collections
+import logging
 import queue
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -23,6 +25,8 @@ from typing import Any
 from hardware import clock
 from hardware.cameras import CameraError, CameraSettings, FrameTimeout, create_camera
 from hardware.recording.writer import HOLDBACK_S, RecordingWriter, Rotation
+
+log = logging.getLogger(__name__)
 
 # indices into the shared health array
 FRAMES, WRITTEN, DROPPED, LOST, QUEUE, FPS, STATE, LAST_TIME = range(8)
@@ -45,6 +49,9 @@ class AcquisitionJob:
 
 def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
     """Process entry point. Reports ("ready"|"error"|"warning"|"summary", camera, payload) on events."""
+    # Ctrl-C at a terminal signals the whole foreground group: the parent decides when to stop (its
+    # "stop" message, or its end), so the frames still queued are written and the summary is sent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     name = job.settings.name
     camera = create_camera(job.settings)
     try:
@@ -146,4 +153,4 @@ def _safe_close(camera: Any) -> None:
         try:
             step()
         except Exception:  # noqa: BLE001 - teardown must continue
-            pass
+            log.debug("camera %s: %s() failed in teardown", getattr(camera, "name", "?"), step.__name__, exc_info=True)

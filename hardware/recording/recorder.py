@@ -11,6 +11,7 @@ A camera that fails is reported in health() and in its summary; the others keep 
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import queue
 from dataclasses import dataclass
@@ -19,9 +20,20 @@ from typing import Any
 
 from hardware import clock
 from hardware.cameras import CameraError
+from hardware.errors import HardwareError
 from hardware.recording import camera_process as acquisition
 from hardware.recording.camera_process import AcquisitionJob
 from hardware.rig import Rig
+
+log = logging.getLogger(__name__)
+
+
+class CamerasNotStarted(CameraError):
+    """Raised when one or more cameras did not start recording; every camera was stopped again."""
+
+
+class RecorderError(HardwareError):
+    """Raised when the recorder is used out of order (e.g. a marker while not recording)."""
 
 START_TIMEOUT_S = 20.0
 
@@ -72,7 +84,7 @@ class Recorder:
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self, timeout: float = START_TIMEOUT_S) -> None:
-        """Start every camera; return once each delivers, or stop all and raise CameraError."""
+        """Start every camera; return once each delivers, or stop all and raise CamerasNotStarted."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._events = self._ctx.Queue()
         for name, settings in self.rig.cameras.items():
@@ -107,7 +119,7 @@ class Recorder:
                 break
         if self.errors:
             self.stop()
-            raise CameraError("; ".join(self.errors.values()))
+            raise CamerasNotStarted("cameras did not start: " + "; ".join(self.errors.values()))
         self.started_at = clock.now()
         self._markers = (self.out_dir / "markers.tsv").open("a", encoding="utf-8")
         if self._markers.tell() == 0:
@@ -118,8 +130,8 @@ class Recorder:
         for worker in self._workers.values():
             try:
                 worker.control.send(("stop",))
-            except (OSError, BrokenPipeError):
-                pass
+            except OSError:  # that camera's process is gone: its summary or error says why
+                log.debug("camera %s: stop not delivered", worker.name, exc_info=True)
         deadline = clock.now() + timeout
         for worker in self._workers.values():
             while worker.process.is_alive() and clock.now() < deadline:
@@ -156,7 +168,7 @@ class Recorder:
     def mark(self, label: str, at: float | None = None) -> float:
         """Write a marker (clock time, label) to markers.tsv and return its time."""
         if self._markers is None:
-            raise RuntimeError("mark() while not recording")
+            raise RecorderError("mark() while not recording")
         at = clock.now() if at is None else at
         clean = " ".join(label.split())  # no tabs or newlines in a TSV cell
         self._markers.write(f"{at:.6f}\t{clean}\n")
@@ -169,8 +181,8 @@ class Recorder:
         for worker in self._workers.values():
             try:
                 worker.control.send(("rotate", suffix, at))
-            except (OSError, BrokenPipeError):
-                pass  # that camera has failed; its error is in health()
+            except OSError:  # that camera has failed; its error is in health()
+                log.debug("camera %s: rotation not delivered", worker.name, exc_info=True)
         return at
 
     def camera_pids(self) -> dict[str, int]:

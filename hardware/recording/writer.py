@@ -15,7 +15,14 @@ from typing import Any
 
 from hardware import clock
 from hardware.cameras.base import Frame, StreamFormat
-from hardware.video import FramesTsvWriter, VideoWriter, WriterError, count_frames, drop_rows_beyond
+from hardware.video import (
+    FramesTsvWriter,
+    VideoFileError,
+    VideoWriter,
+    WriterError,
+    count_frames,
+    drop_rows_beyond,
+)
 
 HOLDBACK_S = 0.25  # a new-file command may arrive this late and still split at the exact frame
 
@@ -150,7 +157,7 @@ class RecordingWriter:
         """After an encoder failure, make frames.tsv list only the frames the file really holds."""
         try:
             held = count_frames(self.out_dir / entry["file"])
-        except ValueError:
+        except VideoFileError:
             held = 0
         if held < entry["frames"]:
             removed = drop_rows_beyond(self.tsv.path, entry["file"], held)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hardware.video.encoder import VideoWriter, WriterError, ffmpeg_exe
 from hardware.video.frames_tsv import COLUMNS, FramesTsvWriter, FrameTable, drop_rows_beyond, read_frames_tsv
-from hardware.video.probe import DecodeResult, MediaInfo, decode_media, probe_media, probe_size
+from hardware.video.probe import DecodeResult, MediaInfo, VideoFileError, decode_media, probe_media, probe_size
 from hardware.video.reader import count_frames, iter_frames
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "FrameTable",
     "FramesTsvWriter",
     "MediaInfo",
+    "VideoFileError",
     "VideoWriter",
     "WriterError",
     "count_frames",

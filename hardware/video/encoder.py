@@ -14,6 +14,7 @@ MJPEG from a UVC device is stored as it arrives (stream copy, no re-encode).
 from __future__ import annotations
 
 import collections
+import logging
 import subprocess
 import threading
 from pathlib import Path
@@ -21,6 +22,9 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from hardware.cameras.base import Frame, StreamFormat
+from hardware.errors import HardwareError
+
+log = logging.getLogger(__name__)
 
 _X264 = ["-preset", "ultrafast", "-tune", "zerolatency", "-qp", "0"]
 # pixel format -> (ffmpeg input pix_fmt, encoder arguments)
@@ -36,8 +40,8 @@ for _bayer in ("bayer_rggb8", "bayer_gbrg8", "bayer_grbg8", "bayer_bggr8"):
 _CONTAINER = ["-f", "matroska", "-cluster_time_limit", "1000", "-flush_packets", "1"]
 
 
-class WriterError(RuntimeError):
-    """Writing a video file failed (disk full, ffmpeg died ...)."""
+class WriterError(HardwareError):
+    """Raised when writing a video file failed (disk full, ffmpeg died ...)."""
 
 
 def ffmpeg_exe() -> str:
@@ -84,6 +88,7 @@ class VideoWriter:
             stdin=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
+            start_new_session=True,  # not in the terminal's group: Ctrl-C must not cut a file short
         )
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()
@@ -120,8 +125,8 @@ class VideoWriter:
         assert self._proc.stdin is not None
         try:
             self._proc.stdin.close()
-        except OSError:
-            pass
+        except OSError:  # ffmpeg already gone: its exit code below says why
+            log.debug("%s: closing the encoder's input failed", self.path.name, exc_info=True)
         try:
             code = self._proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

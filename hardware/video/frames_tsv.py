@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hardware.video.reader import VideoFileError
+
 COLUMNS = ("frame", "camera_frame_id", "host_time", "camera_time", "file", "file_frame")
 FLUSH_EVERY_S = 0.5
 
@@ -94,7 +96,7 @@ def read_frames_tsv(path: Path) -> FrameTable:
         reader = csv.reader(fh, delimiter="\t")
         header = next(reader, None)
         if header is None or tuple(header) != COLUMNS:
-            raise ValueError(f"{path}: not a frames.tsv (expected columns {', '.join(COLUMNS)})")
+            raise VideoFileError(f"{path}: not a frames.tsv (expected columns {', '.join(COLUMNS)})")
         rows = []
         for r in reader:
             try:

@@ -12,7 +12,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hardware.errors import HardwareError
 from hardware.video.encoder import ffmpeg_exe
+
+
+class VideoFileError(HardwareError):
+    """Raised when a video file or a frames.tsv cannot be read; the message names the file."""
+
 
 _INPUT = re.compile(r"^Input #0, (.+?), from '")
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
@@ -117,5 +123,5 @@ def probe_size(path: Path) -> tuple[int, int]:
     """(width, height) of the first video stream, from the container header."""
     info = probe_media(path)
     if info.width is None or info.height is None:
-        raise ValueError(f"{path}: no video stream found")
+        raise VideoFileError(f"{path}: no video stream found")
     return info.width, info.height

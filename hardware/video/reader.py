@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from hardware.video.encoder import ffmpeg_exe
-from hardware.video.probe import decode_media, probe_size
+from hardware.video.probe import VideoFileError, decode_media, probe_size
 
 _CHANNELS = {"gray": 1, "bgr24": 3}
 
@@ -65,5 +65,5 @@ def count_frames(path: Path) -> int:
     """Frames in a video, counted by decoding (exact, also for a file cut short by a crash)."""
     result = decode_media(path, audio=False)
     if result.frames == 0 and result.errors:
-        raise ValueError(f"{path}: cannot be decoded: {' '.join(result.errors)[-300:]}")
+        raise VideoFileError(f"{path}: cannot be decoded: {' '.join(result.errors)[-300:]}")
     return result.frames

@@ -49,8 +49,8 @@ def test_missing_required_field(tmp_path):
 
 def test_wrong_type_and_bad_choice(tmp_path):
     message = _error(tmp_path, GOOD.replace("fps: 60", "fps: fast").replace("mono8", "mono7"))
-    assert "rig.yaml:8: 'cameras.gras.fps' must be float" in message
-    assert "rig.yaml:7: 'cameras.gras.pixel_format' is 'mono7'" in message
+    assert "rig.yaml:8:5: 'cameras.gras.fps' must be float" in message
+    assert "rig.yaml:7:5: 'cameras.gras.pixel_format' is 'mono7'" in message
 
 
 def test_boolean_is_not_a_number(tmp_path):

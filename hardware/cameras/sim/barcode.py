@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from hardware.cameras.base import CameraError
+
 BITS = 24
 BLOCK = 16
 WIDTH = BITS * BLOCK  # 384 pixels: every camera must be at least this wide
@@ -17,7 +19,7 @@ WIDTH = BITS * BLOCK  # 384 pixels: every camera must be at least this wide
 def bit_row(frame_id: int) -> np.ndarray:
     """The 16x384 block pattern (uint8) for one id."""
     if not 0 <= frame_id < 1 << BITS:
-        raise ValueError(f"frame id {frame_id} does not fit in {BITS} bits")
+        raise CameraError(f"frame id {frame_id} does not fit in {BITS} bits")
     bits = (frame_id >> np.arange(BITS)) & 1
     row = np.repeat(bits.astype(np.uint8) * 255, BLOCK)
     return np.broadcast_to(row, (BLOCK, WIDTH))

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hardware.cameras.base import CameraError
+
 ENV = "ELICIT_SCREEN_LINK"
 CAPACITY = 4096  # state changes; a sync test has 2 per flash
 
@@ -45,7 +47,7 @@ class ScreenLink:
     def append(self, clock_time: float, brightness: float) -> None:
         n = int(self._count[0])
         if n >= CAPACITY:
-            raise RuntimeError("screen link full")
+            raise CameraError(f"screen link full ({CAPACITY} screen changes): simulated cameras see no more flips")
         self._log[n] = (clock_time, brightness)
         self._count[0] = n + 1
 

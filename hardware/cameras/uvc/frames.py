@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hardware.cameras.base import Frame, StreamFormat
+from hardware.cameras.base import CameraError, Frame, StreamFormat
 
 
 def content_problem(buf: np.ndarray | None, fmt: StreamFormat | None) -> str | None:
@@ -40,5 +40,5 @@ def preview_bgr(frame: Frame, fmt: StreamFormat) -> np.ndarray:
     if fmt.pixel_format == "yuyv" and frame.pixels is not None:
         return cv2.cvtColor(frame.pixels, cv2.COLOR_YUV2BGR_YUYV)
     if frame.pixels is None:
-        raise ValueError(f"frame {frame.frame_id} holds no image")
+        raise CameraError(f"frame {frame.frame_id} holds no image")
     return frame.pixels

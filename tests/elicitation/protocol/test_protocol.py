@@ -48,22 +48,25 @@ def _error(tmp_path: Path, text: str) -> str:
     return str(info.value)
 
 
-def _line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+def _place_of(text: str, needle: str, at: str | None = None) -> str:
+    """`line:column` (1-based) of the line holding `needle`: its first key, or where `at` starts."""
+    number, line = next((i, line) for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+    column = line.index(at) if at else len(line) - len(line.lstrip())
+    return f"{number}:{column + 1}"
 
 
 def test_misspelt_key_names_file_line_and_key(tmp_path):
     bad = DEMO.replace("  currency: RMB", "  curency: RMB")
     message = _error(tmp_path, bad)
-    assert f"protocol.yaml:{_line_of(bad, 'curency')}: penalty: unknown key 'curency'" in message
+    assert f"protocol.yaml:{_place_of(bad, 'curency')}: penalty: unknown key 'curency'" in message
     assert "did you mean 'currency'" in message and "missing required key 'currency'" in message
 
 
 def test_wrong_type_missing_field_unknown_step_and_placeholder(tmp_path):
     bad = DEMO.replace("  flashes: 2", "  flashes: two")
-    assert f":{_line_of(bad, 'flashes: two')}: 'sync_flash.flashes' must be int" in _error(tmp_path, bad)
+    assert f":{_place_of(bad, 'flashes: two')}: 'sync_flash.flashes' must be int" in _error(tmp_path, bad)
     bad = DEMO.replace("after: [sync_flash, end]", "after: [sync_flash, ending]")
-    assert f":{_line_of(bad, 'ending')}: after: unknown step 'ending'" in _error(tmp_path, bad)
+    assert f":{_place_of(bad, 'ending', at='[')}: after: unknown step 'ending'" in _error(tmp_path, bad)
     bad = DEMO.replace("Deducted: {deducted} {currency}", "Deducted: {deduction}")
     assert "unknown placeholder {deduction}" in _error(tmp_path, bad)
     bad = DEMO.replace("episodes: [demo1, demo2, demo3]", "episodes: [demo1, demo4]")
@@ -80,8 +83,8 @@ def test_manifest_errors_name_line_and_key(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_manifest(path)
     message = str(info.value)
-    assert f"m.yaml:{_line_of(text, '[10, 5]')}: 'clips.demo1.duration_s' must be [min, max]" in message
-    assert f"m.yaml:{_line_of(text, 'fsp')}: clips.demo1: unknown key 'fsp'" in message
+    assert f"m.yaml:{_place_of(text, '[10, 5]')}: 'clips.demo1.duration_s' must be [min, max]" in message
+    assert f"m.yaml:{_place_of(text, 'fsp')}: clips.demo1: unknown key 'fsp'" in message
 
 
 def test_cli_refuses_a_bad_protocol_with_exit_2_before_anything_exists(tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hardware import clock
-from hardware.cameras import CameraConfigError, CameraDisconnected, CameraSettings, create_camera
+from hardware.cameras import CameraConfigError, CameraDisconnected, CameraError, CameraSettings, create_camera
 from hardware.cameras.sim import barcode
 
 
@@ -29,7 +29,7 @@ def test_barcode_round_trip(shape):
     # the layout the issue fixes: bit i is the 16x16 block at columns 16i..16i+15, 255/0 on every channel
     barcode.write(img, 0b101)
     assert (img[:16, 0:16] == 255).all() and (img[:16, 16:32] == 0).all() and (img[:16, 32:48] == 255).all()
-    with pytest.raises(ValueError):
+    with pytest.raises(CameraError):
         barcode.write(img, 1 << 24)
 
 
