@@ -14,7 +14,9 @@ files at exactly the first frame with host_time >= t.
 from __future__ import annotations
 
 import collections
+import os
 import queue
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -44,7 +46,15 @@ class AcquisitionJob:
 
 
 def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
-    """Process entry point. Reports ("ready"|"error"|"warning"|"summary", camera, payload) on events."""
+    """Process entry point. Reports ("ready"|"error"|"warning"|"summary"|"disk_full", camera, payload).
+
+    Ctrl-C in a terminal signals the whole process group: this process ignores SIGINT (and SIGTERM
+    from a group kill) and waits for the parent's "stop", so files are finished in order. Every
+    file it creates (videos, frames.tsv) is private to the user (umask 077: 0600).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.umask(0o077)
     name = job.settings.name
     camera = create_camera(job.settings)
     try:

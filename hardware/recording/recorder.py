@@ -12,6 +12,7 @@ A camera that fails is reported in health() and in its summary; the others keep 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,7 @@ class Recorder:
         self.append = append
         self.backpressure = backpressure
         self.errors: dict[str, str] = {}
+        self.disk_full = ""  # set when a camera's writer ran out of space: the session must stop
         self.warnings: dict[str, list[str]] = {}
         self.summaries: dict[str, dict[str, Any]] = {}
         self.formats: dict[str, Any] = {}
@@ -109,7 +111,9 @@ class Recorder:
             self.stop()
             raise CameraError("; ".join(self.errors.values()))
         self.started_at = clock.now()
-        self._markers = (self.out_dir / "markers.tsv").open("a", encoding="utf-8")
+        fd = os.open(self.out_dir / "markers.tsv", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)
+        self._markers = os.fdopen(fd, "a", encoding="utf-8")
         if self._markers.tell() == 0:
             self._markers.write("clock_time\tlabel\n")
 
@@ -126,7 +130,7 @@ class Recorder:
                 self._drain_events(timeout=0.1)
                 worker.process.join(timeout=0.1)
             if worker.process.is_alive():
-                worker.process.terminate()
+                worker.process.kill()  # camera processes ignore SIGINT/SIGTERM (they wait for "stop")
                 self.errors.setdefault(worker.name, f"camera '{worker.name}': recorder did not stop in time")
         self._drain_events(timeout=0.2)
         for worker in self._workers.values():
@@ -139,7 +143,10 @@ class Recorder:
                 self.summaries[worker.name] = {"error": self.errors[worker.name], "frames_written": None}
             worker.control.close()
         if self._markers is not None:
-            self._markers.close()
+            try:
+                self._markers.close()
+            except OSError:  # a full disk: the last marker rows were not written
+                pass
             self._markers = None
         self._workers.clear()
         return self.summaries
@@ -215,6 +222,8 @@ class Recorder:
                 self.formats[name] = payload
             elif kind == "error":
                 self.errors[name] = payload
+            elif kind == "disk_full":
+                self.disk_full = self.disk_full or payload
             elif kind == "warning":
                 self.warnings.setdefault(name, []).append(payload)
             elif kind == "summary":
