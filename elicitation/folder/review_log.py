@@ -12,7 +12,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from elicitation.folder.state import utc_now
+from elicitation.folder.state import open_private, utc_now
 
 COLUMNS = ["episode", "camera", "file", "file_frame", "clock_time", "category", "note", "action", "source", "time_utc"]
 
@@ -21,7 +21,7 @@ class ReviewLog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         new = not self.path.exists() or self.path.stat().st_size == 0
-        self._fh = self.path.open("a", encoding="utf-8", newline="")
+        self._fh = open_private(self.path, "a")
         self._writer = csv.writer(self._fh, delimiter="\t", lineterminator="\n")
         if new:
             self._writer.writerow(COLUMNS)

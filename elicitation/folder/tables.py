@@ -18,6 +18,7 @@ response times (seconds from the rating screen's first flip).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +44,39 @@ def _cell(value: Any, digits: int = 6) -> str:
 
 
 class _Table:
+    """Rows go to the OS one whole row per write (0600 file); a row a full disk cuts short is
+    truncated away again, and a torn last row a kill left is cut before the next is appended."""
+
     columns: tuple[str, ...] = ()
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        new = not self.path.exists() or self.path.stat().st_size == 0
-        self._fh = self.path.open("a", encoding="utf-8", newline="")
-        if new:
-            self._fh.write("\t".join(self.columns) + "\n")
-            self._fh.flush()
+        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(self._fd, 0o600)
+        self._size = os.fstat(self._fd).st_size
+        if self._size and os.pread(self._fd, 1, self._size - 1) != b"\n":
+            data = os.pread(self._fd, self._size, 0)
+            self._size = data.rfind(b"\n") + 1
+            os.ftruncate(self._fd, self._size)
+        if self._size == 0:
+            self._line("\t".join(self.columns))
+
+    def _line(self, text: str) -> None:
+        data = (text + "\n").encode("utf-8")
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view) :]  # in the OS's hands: survives a kill of this process
+        except OSError:
+            os.ftruncate(self._fd, self._size)
+            raise
+        self._size += len(data)
 
     def _row(self, values: list[str]) -> None:
-        self._fh.write("\t".join(values) + "\n")
-        self._fh.flush()  # in the OS's hands: survives a kill of this process
+        self._line("\t".join(values))
 
     def close(self) -> None:
-        self._fh.close()
+        os.close(self._fd)
 
 
 class EventLog(_Table):

@@ -37,6 +37,7 @@ class CameraHealth:
     dropped: int
     queue_depth: int
     error: str = ""
+    last_time: float | None = None  # host_time of the camera's last frame
 
 
 @dataclass
@@ -184,6 +185,10 @@ class Recorder:
         """Process id of each camera's recorder process (for CPU accounting and fault tests)."""
         return {name: worker.process.pid for name, worker in self._workers.items()}
 
+    def poll(self) -> None:
+        """Take in the cameras' reports (errors, warnings, disk_full) without waiting."""
+        self._drain_events(timeout=0)
+
     def health(self) -> dict[str, CameraHealth]:
         self._drain_events(timeout=0)
         out = {}
@@ -204,6 +209,7 @@ class Recorder:
                 dropped=int(h[acquisition.DROPPED]),
                 queue_depth=int(h[acquisition.QUEUE]),
                 error=self.errors.get(name, ""),
+                last_time=float(h[acquisition.LAST_TIME]) or None,
             )
         return out
 
