@@ -6,6 +6,7 @@ from elicitation.folder.review_log import ReviewLog, current_flags, read_review
 from elicitation.folder.state import (
     BadInput,
     SessionState,
+    clean_video_files,
     create_private_dir,
     open_private,
     session_path,
@@ -19,6 +20,7 @@ __all__ = [
     "RatingsLog",
     "ReviewLog",
     "SessionState",
+    "clean_video_files",
     "create_private_dir",
     "current_flags",
     "open_private",

@@ -62,6 +62,17 @@ def open_private(path: Path, mode: str = "a") -> Any:
     return os.fdopen(fd, mode, encoding="utf-8", newline="")
 
 
+def clean_video_files(data: dict[str, Any], camera: str) -> dict[str, int]:
+    """file -> frames of the videos a camera's recorder closed without error (its run summaries):
+    checks of videos against their rows need not decode these again."""
+    out: dict[str, int] = {}
+    for run in data.get("runs", []):
+        summary = (run.get("cameras") or {}).get(camera) or {}
+        if not summary.get("error"):
+            out.update({f["file"]: int(f["frames"]) for f in summary.get("files") or []})
+    return out
+
+
 def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 

@@ -56,7 +56,7 @@ class DiskMonitor:
             raise DiskFull(self.folder, "a camera's writer ran out of space")
         free = free_bytes(self.folder)
         if free < STOP_FREE_BYTES:
-            raise DiskFull(self.folder, f"stopped at less than {STOP_FREE_BYTES / MIB:.0f} MiB")
+            raise DiskFull(self.folder)
         need = self.need_bytes()
         if free < need and not self.warned:
             self.warned = True

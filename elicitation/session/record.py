@@ -68,7 +68,7 @@ def stop_for_disk_full(state: SessionState, recorder: Recorder, full: DiskFull) 
     state.release_reserve()
     state.data["stopped"] = {"reason": "disk full", "folder": str(full.folder), "free_bytes": full.free_bytes,
                              "utc": utc_now(), "message": str(full)}  # fmt: skip
-    state.warn(f"{DISK_FULL}: {full}", save=False)
+    state.warn(f"{DISK_FULL}: {full.folder} had {full.free_bytes / 2**20:.1f} MiB free", save=False)
 
 
 def prune_missing_files(state: SessionState, video_dir: Path) -> None:

@@ -12,23 +12,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from elicitation.folder import SessionState, utc_now
+from elicitation.folder import SessionState, clean_video_files, utc_now
 from elicitation.session import preflight as pf
 from hardware.video import TableCheck, check_table
 
 log = logging.getLogger("elicitation.session")
-
-
-def trusted_files(data: dict[str, Any], camera: str) -> dict[str, int]:
-    """file -> frames of the files a camera's recorder closed cleanly (a summary without error)."""
-    out: dict[str, int] = {}
-    for run in data.get("runs", []):
-        summary = (run.get("cameras") or {}).get(camera) or {}
-        if summary.get("error") or not summary.get("files"):
-            continue
-        for entry in summary["files"]:
-            out[entry["file"]] = int(entry["frames"])
-    return out
 
 
 def check_recordings(folder: Path, data: dict[str, Any], repair: bool) -> dict[str, TableCheck]:
@@ -38,7 +26,7 @@ def check_recordings(folder: Path, data: dict[str, Any], repair: bool) -> dict[s
     for camera in data.get("rig", {}).get("cameras", {}):
         path = video / f"{camera}_frames.tsv"
         if path.is_file():
-            checks[camera] = check_table(path, trusted_files(data, camera), repair=repair)
+            checks[camera] = check_table(path, clean_video_files(data, camera), repair=repair)
     return checks
 
 
