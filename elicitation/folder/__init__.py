@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from elicitation.folder.review_log import ReviewLog, current_flags, read_review
-from elicitation.folder.state import BadInput, SessionState, create_private_dir, session_path, utc_now
+from elicitation.folder.state import (
+    BadInput,
+    SessionState,
+    clean_video_files,
+    create_private_dir,
+    open_private,
+    session_path,
+    utc_now,
+)
 from elicitation.folder.tables import AppendOnlyTsv, EventLog, RatingsLog, read_tsv
 
 __all__ = [
@@ -13,8 +21,10 @@ __all__ = [
     "RatingsLog",
     "ReviewLog",
     "SessionState",
+    "clean_video_files",
     "create_private_dir",
     "current_flags",
+    "open_private",
     "read_review",
     "read_tsv",
     "session_path",

@@ -9,6 +9,7 @@ Everything else in the folder is append-only.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -18,6 +19,8 @@ from typing import Any
 from elicitation.errors import ElicitationError
 
 FORMAT = "casme-elicitation session v1"
+RESERVE_NAME = ".reserve"  # pre-allocated space, given back so the last session.json fits on a full disk
+RESERVE_BYTES = 4 * 2**20
 _PARTICIPANT = re.compile(r"[A-Za-z0-9]{1,16}")  # the whole ID (fullmatch: "$" would allow a final newline)
 
 
@@ -51,6 +54,25 @@ def create_private_dir(path: Path) -> None:
     for folder in reversed(missing):
         folder.mkdir(mode=0o700)
         folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+
+
+def open_private(path: Path, mode: str = "a") -> Any:
+    """Open a file of the session folder as text, created (or kept) 0600: only the user may read it."""
+    flags = {"a": os.O_WRONLY | os.O_APPEND | os.O_CREAT, "w": os.O_WRONLY | os.O_CREAT | os.O_TRUNC}[mode]
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, mode, encoding="utf-8", newline="")
+
+
+def clean_video_files(data: dict[str, Any], camera: str) -> dict[str, int]:
+    """file -> frames of the videos a camera's recorder closed without error (its run summaries):
+    checks of videos against their rows need not decode these again."""
+    out: dict[str, int] = {}
+    for run in data.get("runs", []):
+        summary = (run.get("cameras") or {}).get(camera) or {}
+        if not summary.get("error"):
+            out.update({f["file"]: int(f["frames"]) for f in summary.get("files") or []})
+    return out
 
 
 def utc_now() -> str:
@@ -98,15 +120,53 @@ class SessionState:
 
     def save(self, sync: bool = True) -> None:
         """Replace session.json atomically. sync=False (while a clip plays) skips the fsync: the
-        rename alone survives a killed process; only a power cut could lose that last change."""
+        rename alone survives a killed process; only a power cut could lose that last change.
+        On a full disk the reserve is given back and the save tried once more; a failed save
+        leaves no temp file."""
+        try:
+            self._write(sync)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT) or not self.release_reserve():
+                raise
+            self._write(sync)
+
+    def _write(self, sync: bool) -> None:
         tmp = self.path.with_name(".session.json.tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(self.data, fh, indent=2, default=str)
-            fh.write("\n")
-            fh.flush()
-            if sync:
-                os.fsync(fh.fileno())
-        tmp.replace(self.path)
+        try:
+            with open_private(tmp, "w") as fh:
+                json.dump(self.data, fh, indent=2, default=str)
+                fh.write("\n")
+                fh.flush()
+                if sync:
+                    os.fsync(fh.fileno())
+            tmp.replace(self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def make_reserve(self, size: int = RESERVE_BYTES) -> None:
+        """Set space aside (a pre-allocated hidden file) for the final state of a disk-full stop."""
+        path = self.path.with_name(RESERVE_NAME)
+        if path.is_file() and path.stat().st_size >= size:
+            return
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            try:
+                os.posix_fallocate(fd, 0, size)
+            except OSError:  # a file system without fallocate: real blocks the slow way
+                os.ftruncate(fd, 0)
+                os.write(fd, bytes(size))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def release_reserve(self) -> bool:
+        """Delete the reserve; returns whether there was one to give back."""
+        path = self.path.with_name(RESERVE_NAME)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True
 
     # -- helpers ---------------------------------------------------------------------------
     def warn(self, message: str, save: bool = True) -> None:

@@ -22,6 +22,7 @@ reads them back: tab-separated, a header line, no quoting (a tab or newline insi
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,23 +51,37 @@ def _cell(value: Any, digits: int = 6) -> str:
 
 
 class AppendOnlyTsv:
-    """A table that only grows: header once (for a new or empty file), then rows, each flushed as written."""
+    """A table that only grows: header once (for a new or empty file), then rows, one whole row per write
+    (0600 file). A row a full disk cuts short is truncated away again, and a torn last row a kill left is
+    cut before the next is appended."""
 
     def __init__(self, path: Path, columns: Sequence[str]) -> None:
         self.path, self.columns = Path(path), tuple(columns)
-        new = not self.path.exists() or self.path.stat().st_size == 0
-        self._fh = self.path.open("a", encoding="utf-8", newline="")
-        if new:
+        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(self._fd, 0o600)
+        self._size = os.fstat(self._fd).st_size
+        if self._size and os.pread(self._fd, 1, self._size - 1) != b"\n":
+            data = os.pread(self._fd, self._size, 0)
+            self._size = data.rfind(b"\n") + 1
+            os.ftruncate(self._fd, self._size)
+        if self._size == 0:
             self.write(self.columns)
 
     def write(self, cells: Sequence[str]) -> None:
         if len(cells) != len(self.columns):
             raise ValueError(f"{self.path}: {len(cells)} cells for {len(self.columns)} columns")
-        self._fh.write("\t".join(_CONTROL.sub(" ", str(c)) for c in cells) + "\n")
-        self._fh.flush()  # in the OS's hands: survives a kill of this process
+        data = ("\t".join(_CONTROL.sub(" ", str(c)) for c in cells) + "\n").encode("utf-8")
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view) :]  # in the OS's hands: survives a kill of this process
+        except OSError:
+            os.ftruncate(self._fd, self._size)
+            raise
+        self._size += len(data)
 
     def close(self) -> None:
-        self._fh.close()
+        os.close(self._fd)
 
 
 class _Table(AppendOnlyTsv):

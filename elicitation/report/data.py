@@ -1,7 +1,10 @@
 """Everything the session report shows, read from a session folder (nothing is written here).
 
 Sources: session.json (the record), events.tsv, ratings.tsv, review.tsv (if the self-review ran),
-video/<camera>_frames.tsv. A session that stopped early is reported as far as it got.
+video/<camera>_frames.tsv. A session that stopped early is reported as far as it got; a missing or
+damaged file is named in ``problems`` (and the rest reported), as is any video whose decodable frames
+differ from its frames.tsv rows (checked, never repaired, here). Frame rates are measured per run: the
+gap between a run and its resume is not a camera's interval.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from elicitation.folder import BadInput, SessionState, read_tsv
+from elicitation.folder import BadInput, SessionState, clean_video_files, read_tsv
 from hardware.analysis import count_dropped
-from hardware.video import FrameTable, read_frames_tsv
+from hardware.video import FrameTable, VideoFileError, check_table, read_frames_tsv
 
 
 @dataclass
@@ -27,6 +30,8 @@ class CameraStats:
     measured_fps: float | None = None
     intervals_ms: np.ndarray = field(default_factory=lambda: np.empty(0))
     files: int = 0
+    runs: int = 1
+    failed: str = ""  # "failed at 20.3 s: <error>" for a camera that failed during the session
 
 
 @dataclass
@@ -38,21 +43,49 @@ class SessionReport:
     review: list[dict[str, str]]
     cameras: list[CameraStats]
     t0: float  # clock time of the recording start (events' onset 0)
+    problems: list[str] = field(default_factory=list)  # missing or damaged files, videos vs rows
 
     @property
     def complete(self) -> bool:
         return self.data.get("status") == "completed"
 
 
-def camera_stats(name: str, fps: float, path: Path) -> CameraStats:
+def run_starts(table: FrameTable, camera: str, first_suffixes: list[str]) -> list[int]:
+    """Row index where each run begins: the first row of the run's first file (<camera>_<suffix>.mkv)."""
+    starts = {0}
+    firsts = {f"{camera}_{s}.mkv" if s else f"{camera}.mkv" for s in first_suffixes}
+    for i, (name, index) in enumerate(zip(table.file, table.file_frame, strict=True)):
+        if index == 0 and name in firsts:
+            starts.add(i)
+    return sorted(starts)
+
+
+def camera_stats(name: str, fps: float, path: Path, first_suffixes: list[str] | None = None) -> CameraStats:
     table = read_frames_tsv(path)
     stats = CameraStats(name, fps, table, frames=len(table), files=len(set(table.file)))
     if len(table) > 1:
         stats.dropped = count_dropped(table, fps)
-        intervals = np.diff(table.host_time)
-        stats.intervals_ms = intervals * 1000
-        stats.measured_fps = float((len(table) - 1) / (table.host_time[-1] - table.host_time[0]))
+        bounds = [*run_starts(table, name, first_suffixes or []), len(table)]
+        stats.runs = len(bounds) - 1
+        spans = [(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b - a > 1]
+        stats.intervals_ms = np.concatenate([np.diff(table.host_time[a:b]) * 1000 for a, b in spans])
+        seconds = sum(table.host_time[b - 1] - table.host_time[a] for a, b in spans)
+        if seconds > 0:  # intervals within runs only: not the time between a run and its resume
+            stats.measured_fps = float(sum(b - a - 1 for a, b in spans) / seconds)
     return stats
+
+
+def _failures(data: dict[str, Any], t0: float) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for f in data.get("camera_failures", []):
+        when = f.get("last_frame_clock") or f.get("noticed_clock")
+        at = f"at {float(when) - t0:.1f} s" if when else "during the session"
+        out.setdefault(f["camera"], f"failed {at} (run {f.get('run')}): {f.get('error', '')}")
+    for run in data.get("runs", []):
+        for name, summary in (run.get("cameras") or {}).items():
+            if (summary or {}).get("error") and name not in out:
+                out[name] = f"failed in run {run.get('run')}: {summary['error']}"
+    return out
 
 
 def load_session(folder: Path) -> SessionReport:
@@ -63,19 +96,32 @@ def load_session(folder: Path) -> SessionReport:
     data = state.data
     video = folder / "video"
     rig = data.get("rig", {}).get("cameras", {})
-    cameras = [
-        camera_stats(name, float(s.get("fps", 0) or 0), video / f"{name}_frames.tsv")
-        for name, s in rig.items()
-        if (video / f"{name}_frames.tsv").is_file()
-    ]
-    for entry in data.get("imports", []):
-        path = video / entry["frames_tsv"]
-        if path.is_file():
-            cameras.append(camera_stats(entry["camera"], float(entry["alignment"].get("fps", 0)), path))
     t0 = float(data.get("t0_clock") or (data["runs"][0]["t0_clock"] if data.get("runs") else 0.0))
+    suffixes = [r.get("first_suffix", "") for r in data.get("runs", [])]
+    problems = []
+    if not (folder / "events.tsv").is_file():
+        problems.append("events.tsv is missing: no events or onsets to show, the timeline is empty")
+    failures = _failures(data, t0)
+    sources = [(name, float(s.get("fps", 0) or 0), video / f"{name}_frames.tsv") for name, s in rig.items()]
+    for entry in data.get("imports", []):
+        sources.append((entry["camera"], float(entry["alignment"].get("fps", 0)), video / entry["frames_tsv"]))
+    cameras = []
+    for name, fps, path in sources:
+        if not path.is_file():
+            continue
+        try:
+            stats = camera_stats(name, fps, path, suffixes)
+        except (ValueError, OSError, VideoFileError) as exc:
+            problems.append(f"video/{path.name} is damaged ({exc}); camera {name} is left out of the tables")
+            continue
+        stats.failed = failures.get(name, "")
+        cameras.append(stats)
+        if name in rig:
+            check = check_table(path, clean_video_files(data, name), repair=False)
+            problems += [f"video/{p}" for p in check.problems() if not check.damaged]
     return SessionReport(
         folder, data, read_tsv(folder / "events.tsv"), read_tsv(folder / "ratings.tsv"),
-        read_tsv(folder / "review.tsv"), cameras, t0,
+        read_tsv(folder / "review.tsv"), cameras, t0, problems,
     )  # fmt: skip
 
 

@@ -65,6 +65,9 @@ def _summary(r: SessionReport) -> str:
         if r.complete
         else (f"<div class='banner'>This session is <b>{e(status)}</b>: the report shows what was recorded.</div>")
     )
+    if r.problems:
+        banner += (f"<div class='banner'><b>{len(r.problems)} problem(s) with the session's files</b> "
+                   "(see Files): " + e("; ".join(r.problems)) + "</div>")  # fmt: skip
     return banner + _table(["", ""], rows)
 
 
@@ -73,8 +76,17 @@ def _cameras(r: SessionReport) -> str:
     for c in r.cameras:
         rate = "-" if c.measured_fps is None else f"{c.measured_fps:.2f}"
         drops = f"<span class='{'bad' if c.dropped else 'ok'}'>{c.dropped}</span>"
-        rows.append([e(c.name), f"{c.nominal_fps:g}", rate, str(c.frames), drops, str(c.files)])
-    return _table(["camera", "nominal fps", "measured fps", "frames", "dropped", "files"], rows)
+        state = f"<span class='bad'>FAILED</span> {e(c.failed)}" if c.failed else "<span class='ok'>ok</span>"
+        rows.append([e(c.name), f"{c.nominal_fps:g}", rate, str(c.frames), drops, str(c.files), str(c.runs), state])
+    note = "<p class='muted'>Measured fps: frames over time within each run (not the gap before a resume).</p>"
+    headers = ["camera", "nominal fps", "measured fps", "frames", "dropped", "files", "runs", "state"]
+    return _table(headers, rows) + note
+
+
+def _problems(r: SessionReport) -> str:
+    if not r.problems:
+        return "<p class='ok'>Every file is present and every video holds the frames its frames.tsv lists.</p>"
+    return "<ul>" + "".join(f"<li class='bad'>{e(p)}</li>" for p in r.problems) + "</ul>"
 
 
 def _ratings(r: SessionReport) -> str:
@@ -117,6 +129,7 @@ def render(r: SessionReport) -> str:
         "<h2>Summary</h2>", _summary(r),
         "<h2>Timeline</h2>", f"<img alt='timeline' src='data:image/png;base64,{timeline(r)}'>",
         "<h2>Cameras</h2>", _cameras(r),
+        "<h2>Files</h2>", _problems(r),
         f"<img alt='frame intervals' src='data:image/png;base64,{histograms}'>" if histograms else "",
         "<h2>Ratings per episode</h2>", _ratings(r),
         "<h2>Review flags</h2>", _review(r),

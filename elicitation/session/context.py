@@ -47,6 +47,7 @@ class SessionContext:
     where: str = ""  # shown in the status line, e.g. "episode 02/17"
     episode: str | None = None  # label of the episode whose clip is playing, for penalty marks
     extras: dict[str, Any] = field(default_factory=dict)  # hooks (review step) may keep state here
+    disk: Any = None  # elicitation.session.disk.DiskMonitor: raises DiskFull when space runs out
     _last_status: float = 0.0
     _overlays: int = 0
     _confirming: bool = False
@@ -137,6 +138,8 @@ class SessionContext:
     def status(self, now: float, force: bool = False) -> None:
         interactive = sys.stdout.isatty()
         every = STATUS_EVERY_S if interactive else 5 * STATUS_EVERY_S
+        if self.disk is not None:
+            self.disk.check(now)
         if not force and now - self._last_status < every:
             return
         self._last_status = now
@@ -144,6 +147,11 @@ class SessionContext:
         for name, h in health.items():
             if h.state == "failed" and name not in self._reported_failures:
                 self._reported_failures.add(name)
+                log.error("camera %s failed at %s (last frame at clock %s): %s", name, self.where, h.last_time, h.error)
+                self.state.data.setdefault("camera_failures", []).append({
+                    "camera": name, "run": len(self.state.data["runs"]), "last_frame_clock": h.last_time,
+                    "noticed_clock": now, "where": self.where, "error": h.error,
+                })  # fmt: skip
                 self.state.warn(f"camera {name} failed during the session at {self.where}: {h.error}")
                 self.console.print(f"[bold red]camera {name} FAILED[/]: {h.error}")
         line = f"{self.where:<16} {health_line(health)}  penalties {self.state.penalty_count()}"

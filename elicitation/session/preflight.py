@@ -144,12 +144,18 @@ def check_cameras(rig: Rig, seconds: float = CAMERA_CHECK_S) -> tuple[list[Check
         shutil.rmtree(tmp, ignore_errors=True)  # a test recording of a face is not kept
 
 
+def recording_seconds(protocol: Protocol, episodes: list[Episode], durations: dict[str, float],
+                      fixed_s: float = FIXED_OVERHEAD_S) -> float:  # fmt: skip
+    """Seconds the cameras will record for these episodes (clip + per-episode overhead) plus fixed_s."""
+    return fixed_s + sum(
+        durations.get(e.clip.id, e.clip.duration_range[1]) + protocol.overhead_s_per_episode for e in episodes
+    )
+
+
 def check_disk(data: Path, protocol: Protocol, episodes: list[Episode], clips: list[ClipCheck],
                bytes_per_s: float) -> Check:  # fmt: skip
     durations = {c.clip: c.duration_s or 0.0 for c in clips}
-    seconds = FIXED_OVERHEAD_S + sum(
-        durations.get(e.clip.id, e.clip.duration_range[1]) + protocol.overhead_s_per_episode for e in episodes
-    )
+    seconds = recording_seconds(protocol, episodes, durations)
     need = seconds * bytes_per_s * DISK_MARGIN + DISK_RESERVE_BYTES
     probe = Path(data)
     while not probe.exists():

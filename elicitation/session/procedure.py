@@ -14,6 +14,7 @@ from elicitation.protocol import Episode
 from elicitation.review import ReviewRequest
 from elicitation.session.context import SessionContext
 from elicitation.session.episode import load_movie, play_episode
+from elicitation.session.record import prune_missing_files
 from elicitation.session.steps import ReviewStep, run_rating, run_screen, run_sync_flash
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def run_procedure(ctx: SessionContext, review_step: ReviewStep, resumed: bool) -
             movie = load_movie(ctx, episode)
             _steps(ctx, p.before_each, "ready", review_step, episode)
             play_episode(ctx, episode, movie)
+            prune_missing_files(ctx.state, ctx.recorder.out_dir)  # a failed camera wrote no file
+            ctx.state.save()
             log.info("episode %s played", episode.label)
         for name in p.after_each:
             skip = name in p.screens and p.screens[name].skip_after_last and episode is last
@@ -101,7 +104,7 @@ def review_request(ctx: SessionContext, episode: Episode) -> ReviewRequest:
     return ReviewRequest(
         episode=episode,
         camera=camera,
-        video_files={cam: video_dir / name for cam, name in attempt["files"].items()},
+        video_files={cam: video_dir / name for cam, name in attempt["files"].items()},  # only files that exist
         frames_tsv={cam: video_dir / f"{cam}_frames.tsv" for cam in cameras},
         onset_clock=attempt["onset_clock"],
         offset_clock=attempt["offset_clock"],

@@ -12,6 +12,9 @@ from elicitation.folder import EventLog, SessionState, utc_now
 from elicitation.session import preflight as pf
 from hardware import clock
 from hardware.recording import Recorder
+from hardware.video import DiskFull
+
+DISK_FULL = "stopped: disk full"
 
 
 def begin_run(
@@ -59,13 +62,38 @@ def log_interrupted(state: SessionState, events: EventLog) -> None:
     state.save()
 
 
+def stop_for_disk_full(state: SessionState, recorder: Recorder, full: DiskFull) -> None:
+    """Stop every camera (each cuts its rows back to the frames its video holds), then give back the
+    reserve so the final state fits, and record why the session stopped."""
+    recorder.stop()
+    state.release_reserve()
+    state.data["stopped"] = {"reason": "disk full", "folder": str(full.folder), "free_bytes": full.free_bytes,
+                             "utc": utc_now(), "message": str(full)}  # fmt: skip
+    state.warn(f"{DISK_FULL}: {full.folder} had {full.free_bytes / 2**20:.1f} MiB free", save=False)
+
+
+def prune_missing_files(state: SessionState, video_dir: Path) -> None:
+    """Attempts list only the files that exist (a failed camera writes none); the rest move to
+    ``missing_files``."""
+    for entry in state.data["episodes"].values():
+        for attempt in entry["attempts"]:
+            files = attempt.get("files") or {}
+            missing = {cam: name for cam, name in files.items() if not (video_dir / name).is_file()}
+            if missing:
+                attempt["files"] = {cam: name for cam, name in files.items() if cam not in missing}
+                attempt.setdefault("missing_files", {}).update(missing)
+        if entry.get("video"):
+            entry["video"] = {cam: name for cam, name in entry["video"].items() if (video_dir / name).is_file()}
+
+
 def finish_run(state: SessionState, recorder: Recorder, summaries: dict, status: str, exit_code: int) -> int:
     run = state.current_run() if state.data["runs"] else {}
     run.update(status=status, ended_utc=utc_now(), cameras=summaries)
+    prune_missing_files(state, recorder.out_dir)
     for name, error in recorder.errors.items():
         state.warn(f"camera {name}: {error}", save=False)
         if status != "interrupted":  # Ctrl-C at a terminal reaches the camera processes too: still 130
-            exit_code = ExitCode.FAILED
+            exit_code = max(exit_code, ExitCode.FAILED)  # a full disk's own code stands
     for name, warnings in recorder.warnings.items():
         for warning in warnings:
             state.warn(f"camera {name}: {warning}", save=False)

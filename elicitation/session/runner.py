@@ -25,10 +25,12 @@ from elicitation.review import run_review
 from elicitation.screen import Pages
 from elicitation.session import record, setup
 from elicitation.session.context import SessionAborted, SessionContext
+from elicitation.session.disk import DiskMonitor
 from elicitation.session.procedure import init_episodes, run_procedure
 from elicitation.session.steps import ReviewStep
 from hardware import clock
 from hardware.recording import Recorder
+from hardware.video import DiskFull, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,8 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
             autopilot=keys.autopilot,
         )  # fmt: skip
         ctx.extras["audio_output"] = plan.audio_output
+        durations = {c.clip: c.duration_s or 0.0 for c in plan.clips}
+        ctx.disk = DiskMonitor(recorder.out_dir, plan.protocol, state, recorder, console, plan.bytes_per_s, durations)
         if plan.resumed:
             record.log_interrupted(state, events)
         else:
@@ -107,8 +111,18 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
             result.status, result.exit_code = "interrupted", ExitCode.INTERRUPTED
             events.add("abort", clock.now())
             console.print("\n[red]interrupted[/]: finishing the files ...")
+        except (DiskFull, OSError) as exc:  # a camera's writer, or one of our own writes, hit ENOSPC
+            if not is_disk_full(exc):
+                raise
+            full = exc if isinstance(exc, DiskFull) else DiskFull(plan.folder, str(exc))
+            result.status, result.exit_code = record.DISK_FULL, 3
+            console.print(f"\n[bold red]{full}[/]: the session stopped; everything recorded so far is kept. "
+                          "Free some space, then --resume continues it.", highlight=False)  # fmt: skip
+            log.error("%s", full)
+            record.stop_for_disk_full(state, recorder, full)
         if result.status != "completed":
             record.close_interrupted(state, events)
+        ctx.disk = None  # the session has ended: the last status line must not stop it again
         ctx.status(clock.now(), force=True)
         console.print()
     finally:
@@ -123,6 +137,7 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
             state.data["ended_utc"] = utc_now()
             result.summary = state.data["summary"] = record.summary(state)
             state.save()
+            state.release_reserve()
             console.print(record.summary_text(result.summary, plan.folder))
         log.info("session %s", result.status)
         setup.detach_log()

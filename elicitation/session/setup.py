@@ -11,11 +11,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from elicitation.folder import BadInput, SessionState, create_private_dir, session_path
+from elicitation.folder import BadInput, SessionState, create_private_dir, open_private, session_path
 from elicitation.protocol import Episode, Protocol, load_protocol
 from elicitation.screen import Display, KeyInput
 from elicitation.session import preflight as pf
 from elicitation.session.autopilot import Autopilot
+from elicitation.session.repair import repair_for_resume
 from hardware import clock
 from hardware.provenance import software_versions
 from hardware.rig import Rig, load_rig
@@ -34,6 +35,7 @@ class Plan:
     checks: list[pf.Check] = field(default_factory=list)
     audio_output: bool = False
     clips: list[Any] = field(default_factory=list)  # stimuli.verify.ClipCheck of the clips still to show
+    bytes_per_s: float = 0.0  # the cameras' data rate the preflight measured
 
 
 def prepare(opts: Any, console: Console) -> Plan:
@@ -51,6 +53,8 @@ def prepare(opts: Any, console: Console) -> Plan:
             raise BadInput(f"{opts.protocol} differs from the protocol this session started with "
                            f"(sha256 {state.data['protocol']['sha256'][:12]}...)")  # fmt: skip
         checks.append(_wait_for_old_recorders(state))
+        if checks[-1].ok:  # the old recorders have finished their files: check them before appending
+            checks.append(repair_for_resume(state))
         left = [e for e in protocol.episodes if state.episode(e.label)["status"] != "done"]
     _report_or_raise(console, checks)
     clip_checks, clips = pf.check_stimuli(left)
@@ -62,7 +66,7 @@ def prepare(opts: Any, console: Console) -> Plan:
     if all(c.ok for c in camera_checks):
         checks.append(pf.check_disk(opts.data, protocol, left, clips, rate))
     _report_or_raise(console, checks)
-    return Plan(protocol, rig, folder, opts.resume, state, left, checks, audio_output, clips)
+    return Plan(protocol, rig, folder, opts.resume, state, left, checks, audio_output, clips, rate)
 
 
 def _report_or_raise(console: Console, checks: list[pf.Check]) -> None:
@@ -154,6 +158,7 @@ def open_state(plan: Plan, opts: Any, display: Display) -> SessionState:
         if c.warning:
             state.warn(f"preflight {c.name}: {c.detail}", save=False)
     state.save()
+    state.make_reserve()  # given back on a full disk, so the final session.json still fits
     return state
 
 
@@ -167,12 +172,19 @@ def attach_log(folder: Path) -> None:
     """session.log: what happened and when, never who (no participant ID or names)."""
     from psychopy import logging as plog
 
-    handler = logging.FileHandler(folder / "session.log", encoding="utf-8")
+    for name in ("session.log", "psychopy.log"):  # created 0600 before the loggers append to them
+        open_private(folder / name).close()
+    handler = _QuietFileHandler(folder / "session.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger("elicitation")
     root.setLevel(logging.INFO)
     root.addHandler(handler)
     plog.LogFile(str(folder / "psychopy.log"), level=plog.WARNING, filemode="a")
+
+
+class _QuietFileHandler(logging.FileHandler):
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass  # a full disk: the line is lost, session.json says why; no traceback on the console
 
 
 def detach_log() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import os
 import queue
 import signal
 import threading
@@ -48,10 +49,15 @@ class AcquisitionJob:
 
 
 def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
-    """Process entry point. Reports ("ready"|"error"|"warning"|"summary", camera, payload) on events."""
-    # Ctrl-C at a terminal signals the whole foreground group: the parent decides when to stop (its
-    # "stop" message, or its end), so the frames still queued are written and the summary is sent.
+    """Process entry point. Reports ("ready"|"error"|"warning"|"summary"|"disk_full", camera, payload).
+
+    Ctrl-C in a terminal signals the whole process group: this process ignores SIGINT (and SIGTERM
+    from a group kill) and waits for the parent's "stop", so files are finished in order. Every
+    file it creates (videos, frames.tsv) is private to the user (umask 077: 0600).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.umask(0o077)
     name = job.settings.name
     camera = create_camera(job.settings)
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import queue
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ class CameraHealth:
     dropped: int
     queue_depth: int
     error: str = ""
+    last_time: float | None = None  # host_time of the camera's last frame
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Recorder:
         self.append = append
         self.backpressure = backpressure
         self.errors: dict[str, str] = {}
+        self.disk_full = ""  # set when a camera's writer ran out of space: the session must stop
         self.warnings: dict[str, list[str]] = {}
         self.summaries: dict[str, dict[str, Any]] = {}
         self.formats: dict[str, Any] = {}
@@ -121,7 +124,9 @@ class Recorder:
             self.stop()
             raise CamerasNotStarted("cameras did not start: " + "; ".join(self.errors.values()))
         self.started_at = clock.now()
-        self._markers = (self.out_dir / "markers.tsv").open("a", encoding="utf-8")
+        fd = os.open(self.out_dir / "markers.tsv", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)
+        self._markers = os.fdopen(fd, "a", encoding="utf-8")
         if self._markers.tell() == 0:
             self._markers.write("clock_time\tlabel\n")
 
@@ -138,7 +143,7 @@ class Recorder:
                 self._drain_events(timeout=0.1)
                 worker.process.join(timeout=0.1)
             if worker.process.is_alive():
-                worker.process.terminate()
+                worker.process.kill()  # camera processes ignore SIGINT/SIGTERM (they wait for "stop")
                 self.errors.setdefault(worker.name, f"camera '{worker.name}': recorder did not stop in time")
         self._drain_events(timeout=0.2)
         for worker in self._workers.values():
@@ -151,7 +156,10 @@ class Recorder:
                 self.summaries[worker.name] = {"error": self.errors[worker.name], "frames_written": None}
             worker.control.close()
         if self._markers is not None:
-            self._markers.close()
+            try:
+                self._markers.close()
+            except OSError:  # a full disk: the last marker rows were not written
+                pass
             self._markers = None
         self._workers.clear()
         return self.summaries
@@ -189,6 +197,10 @@ class Recorder:
         """Process id of each camera's recorder process (for CPU accounting and fault tests)."""
         return {name: worker.process.pid for name, worker in self._workers.items()}
 
+    def poll(self) -> None:
+        """Take in the cameras' reports (errors, warnings, disk_full) without waiting."""
+        self._drain_events(timeout=0)
+
     def health(self) -> dict[str, CameraHealth]:
         self._drain_events(timeout=0)
         out = {}
@@ -209,6 +221,7 @@ class Recorder:
                 dropped=int(h[acquisition.DROPPED]),
                 queue_depth=int(h[acquisition.QUEUE]),
                 error=self.errors.get(name, ""),
+                last_time=float(h[acquisition.LAST_TIME]) or None,
             )
         return out
 
@@ -227,6 +240,8 @@ class Recorder:
                 self.formats[name] = payload
             elif kind == "error":
                 self.errors[name] = payload
+            elif kind == "disk_full":
+                self.disk_full = self.disk_full or payload
             elif kind == "warning":
                 self.warnings.setdefault(name, []).append(payload)
             elif kind == "summary":

@@ -16,12 +16,14 @@ from typing import Any
 from hardware import clock
 from hardware.cameras.base import Frame, StreamFormat
 from hardware.video import (
+    DiskFull,
     FramesTsvWriter,
     VideoFileError,
     VideoWriter,
     WriterError,
     count_frames,
     drop_rows_beyond,
+    is_disk_full,
 )
 
 HOLDBACK_S = 0.25  # a new-file command may arrive this late and still split at the exact frame
@@ -55,6 +57,7 @@ class RecordingWriter:
         self._video = self._open(first_suffix)
         self._last_time = float("-inf")
         self._closers: list[threading.Thread] = []
+        self._failed_files: set[str] = set()  # files whose encoder failed: checked against their rows
 
     def _open(self, suffix: str) -> VideoWriter:
         video = VideoWriter(self.out_dir / video_name(self.camera, suffix), self.format)
@@ -98,6 +101,7 @@ class RecordingWriter:
             video.close()
         except WriterError as exc:
             self.error = self.error or str(exc)
+            self._failed_files.add(video.path.name)
 
     def run(self, frames: queue.Queue, events: Any, health: Any, stop: threading.Event) -> None:
         """Writer thread body: drain the queue until the None sentinel."""
@@ -118,7 +122,11 @@ class RecordingWriter:
                     self._rotate(rotation)
                 self._write(frame)
             except (WriterError, OSError) as exc:
+                if is_disk_full(exc):
+                    exc = exc if isinstance(exc, DiskFull) else DiskFull(self.out_dir)
+                    events.put(("disk_full", self.camera, str(exc)))
                 self.error = str(exc)
+                self._failed_files.add(self.files[-1]["file"])
                 events.put(("error", self.camera, f"writing failed: {exc}"))
                 stop.set()
                 continue
@@ -142,16 +150,21 @@ class RecordingWriter:
         self._last_time = frame.host_time
 
     def _finish(self) -> None:
-        failed_before = bool(self.error)
         try:
             self._video.close()
         except WriterError as exc:
             self.error = self.error or str(exc)
+            self._failed_files.add(self._video.path.name)
         for closer in self._closers:
             closer.join()
-        self.tsv.close()
-        if self.error or failed_before:
-            self._reconcile(self.files[-1])
+        try:
+            self.tsv.close()  # on a full disk the last rows fail; the file is cut back to whole rows
+        except OSError as exc:
+            self.error = self.error or str(DiskFull(self.out_dir) if is_disk_full(exc) else exc)
+            self._failed_files.add(self.files[-1]["file"])
+        for entry in self.files:
+            if entry["file"] in self._failed_files:
+                self._reconcile(entry)
 
     def _reconcile(self, entry: dict[str, Any]) -> None:
         """After an encoder failure, make frames.tsv list only the frames the file really holds."""
@@ -167,6 +180,7 @@ class RecordingWriter:
             )
             self.frames_written -= entry["frames"] - held
             entry["frames"] = held
+            entry["rows_dropped"] = removed
 
     def summary(self, error: str = "", **extra: Any) -> dict[str, Any]:
         errors = dict.fromkeys(e for e in (error, self.error) if e)  # ordered, no repeats

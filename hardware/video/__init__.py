@@ -1,27 +1,42 @@
-"""Video files: the lossless encoder, the reader, the ffmpeg probe and the frames.tsv table."""
+"""Video files: the lossless encoder, the reader, the one ffmpeg probe, the frames.tsv table and its check."""
 
 from __future__ import annotations
 
-from hardware.video.encoder import VideoWriter, WriterError, ffmpeg_exe
-from hardware.video.frames_tsv import COLUMNS, FramesTsvWriter, FrameTable, drop_rows_beyond, read_frames_tsv
+from hardware.video.consistency import FileCheck, TableCheck, check_table
+from hardware.video.encoder import DiskFull, VideoWriter, WriterError, ffmpeg_exe, free_bytes, is_disk_full
+from hardware.video.frames_tsv import (
+    COLUMNS,
+    FramesTsvWriter,
+    FrameTable,
+    drop_rows_beyond,
+    read_frames_tsv,
+    repair_tail,
+)
 from hardware.video.probe import DecodeResult, MediaInfo, VideoFileError, decode_media, probe_media, probe_size
 from hardware.video.reader import count_frames, iter_frames
 
 __all__ = [
     "COLUMNS",
     "DecodeResult",
+    "DiskFull",
+    "FileCheck",
     "FrameTable",
     "FramesTsvWriter",
     "MediaInfo",
+    "TableCheck",
     "VideoFileError",
     "VideoWriter",
     "WriterError",
+    "check_table",
     "count_frames",
     "decode_media",
     "drop_rows_beyond",
     "ffmpeg_exe",
+    "free_bytes",
+    "is_disk_full",
     "iter_frames",
     "probe_media",
     "probe_size",
     "read_frames_tsv",
+    "repair_tail",
 ]

@@ -14,7 +14,9 @@ MJPEG from a UVC device is stored as it arrives (stream copy, no re-encode).
 from __future__ import annotations
 
 import collections
+import errno
 import logging
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -42,6 +44,29 @@ _CONTAINER = ["-f", "matroska", "-cluster_time_limit", "1000", "-flush_packets",
 
 class WriterError(HardwareError):
     """Raised when writing a video file failed (disk full, ffmpeg died ...)."""
+
+
+class DiskFull(WriterError):
+    """The folder being written has run out of space (ENOSPC). ``folder`` and ``free_bytes`` say where
+    and how much was left when it was noticed."""
+
+    def __init__(self, folder: Path, detail: str = "") -> None:
+        self.folder = Path(folder)
+        self.free_bytes = free_bytes(self.folder)
+        tail = f" ({detail})" if detail else ""
+        super().__init__(f"disk full: {self.folder} has {self.free_bytes / 2**20:.1f} MiB free{tail}")
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space where `folder` is (its nearest existing parent), in bytes."""
+    probe = Path(folder)
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return shutil.disk_usage(probe).free
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, DiskFull) or (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT))
 
 
 def ffmpeg_exe() -> str:
@@ -88,7 +113,9 @@ class VideoWriter:
             stdin=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
-            start_new_session=True,  # not in the terminal's group: Ctrl-C must not cut a file short
+            # its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) must not
+            # end ffmpeg before the recorder has handed it every frame; it ends at the pipe's EOF
+            start_new_session=True,
         )
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()
@@ -105,6 +132,8 @@ class VideoWriter:
             self._proc.kill()
         self._drain.join(timeout=1)
         detail = "; ".join(self._stderr) or f"ffmpeg exit code {self._proc.returncode}"
+        if "No space left on device" in detail or "Disk quota exceeded" in detail:
+            return DiskFull(self.path.parent, f"{self.path.name}: {what}")
         return WriterError(f"{self.path.name}: {what}: {detail}")
 
     def write(self, frame: Frame) -> None:

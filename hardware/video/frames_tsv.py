@@ -8,6 +8,7 @@ Columns: ``frame`` (index in the recording), ``camera_frame_id`` (the camera's o
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,56 +21,104 @@ FLUSH_EVERY_S = 0.5
 
 
 class FramesTsvWriter:
-    """Appends rows; flushes to the OS at least every FLUSH_EVERY_S so a crash loses < 1 s."""
+    """Appends rows; flushes to the OS at least every FLUSH_EVERY_S so a crash loses < 1 s.
+
+    Only whole rows ever stay in the file: rows go out in one os.write per flush, and a write that
+    fails part-way (a full disk) is cut back with ftruncate to the last whole row, which needs no
+    space. The file is created 0600 (it describes a participant's recording).
+    """
 
     def __init__(self, path: Path, append: bool = False) -> None:
         self.path = Path(path)
         self.next_frame = 0
+        self._pending: list[str] = []
+        self._last_flush = 0.0
         if append and self.path.exists() and self.path.stat().st_size > 0:
+            repair_tail(self.path)  # a torn last row of a killed run never meets the next run's rows
             table = read_frames_tsv(self.path)
             self.next_frame = int(table.frame[-1]) + 1 if len(table) else 0
-            self._file = self.path.open("a", encoding="utf-8", newline="")
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         else:
             if self.path.exists() and self.path.stat().st_size > 0:
                 raise FileExistsError(f"{self.path} exists; frame tables are never overwritten")
-            self._file = self.path.open("w", encoding="utf-8", newline="")
-            self._file.write("\t".join(COLUMNS) + "\n")
-        self._last_flush = 0.0
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._pending.append("\t".join(COLUMNS) + "\n")
+        os.fchmod(self._fd, 0o600)
+        self._good = os.fstat(self._fd).st_size  # end of the last whole row on disk
 
     def write(
         self, camera_frame_id: int, host_time: float, camera_time: float | None, file: str, file_frame: int
-    ):
+    ) -> None:
         cam = "" if camera_time is None else f"{camera_time:.6f}"
-        self._file.write(
-            f"{self.next_frame}\t{camera_frame_id}\t{host_time:.6f}\t{cam}\t{file}\t{file_frame}\n"
-        )
+        self._pending.append(f"{self.next_frame}\t{camera_frame_id}\t{host_time:.6f}\t{cam}\t{file}\t{file_frame}\n")
         self.next_frame += 1
+
+    def flush(self) -> None:
+        """Hand the pending rows to the OS; on failure cut the file back to whole rows and raise."""
+        if not self._pending:
+            return
+        data = "".join(self._pending).encode("utf-8")
+        self._pending.clear()
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError:
+            os.ftruncate(self._fd, self._good)
+            raise
+        self._good += len(data)
 
     def flush_if_due(self, now: float) -> None:
         if now - self._last_flush >= FLUSH_EVERY_S:
-            self._file.flush()
+            self.flush()
             self._last_flush = now
 
     def close(self) -> None:
-        self._file.flush()
-        self._file.close()
+        try:
+            self.flush()
+        finally:
+            os.close(self._fd)
+
+
+def repair_tail(path: Path) -> int:
+    """Cut a torn last row (a write a crash or a full disk interrupted) in place; returns bytes cut."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        data = fh.read()
+    keep = len(data) if data.endswith(b"\n") or not data else data.rfind(b"\n") + 1
+    if keep < len(data):
+        os.truncate(path, keep)
+    return len(data) - keep
 
 
 def drop_rows_beyond(path: Path, file: str, keep: int) -> int:
     """Remove the rows of `file` from index `keep` on (frames an encoder lost when it died), so the
-    table lists only frames the video holds. Rewrites atomically; returns how many rows went."""
+    table lists only frames the video holds. Needs no free space: the usual case (those rows are
+    the table's last) is a truncate; otherwise the kept rows are rewritten in place over the old
+    bytes and the file truncated. Returns how many rows went."""
     path = Path(path)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [lines[0]]
-    for line in lines[1:]:
-        cells = line.rstrip("\n").split("\t")
-        if len(cells) == len(COLUMNS) and cells[4] == file and int(cells[5]) >= keep:
-            continue
-        kept.append(line)
-    tmp = path.with_suffix(".tsv.tmp")
-    tmp.write_text("".join(kept), encoding="utf-8")
-    tmp.replace(path)
-    return len(lines) - len(kept)
+    data = path.read_bytes()
+    lines = data.splitlines(keepends=True)
+    target = file.encode("utf-8")
+    drop = []
+    for i, line in enumerate(lines[1:], start=1):
+        cells = line.rstrip(b"\n").split(b"\t")
+        if len(cells) == len(COLUMNS) and cells[4] == target and int(cells[5]) >= keep:
+            drop.append(i)
+    if not drop:
+        return 0
+    first = drop[0]
+    offset = sum(len(line) for line in lines[:first])
+    dropped = set(drop)
+    rest = b"".join(line for i, line in enumerate(lines[first:], start=first) if i not in dropped)
+    with path.open("r+b") as fh:
+        if rest:
+            fh.seek(offset)
+            fh.write(rest)
+            fh.flush()
+        fh.truncate(offset + len(rest))
+        os.fsync(fh.fileno())
+    return len(drop)
 
 
 @dataclass
