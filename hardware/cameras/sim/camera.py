@@ -14,7 +14,8 @@ a recording can be checked frame by frame. Faults are rig settings:
 - ``screen_latency_ms: L``    the camera sees the screen (hardware.screen_link, as the sync test shows it):
                               a frame exposed at host time t is bright when the screen was white at
                               t - L. Such a frame is handed over SCREEN_READOUT_S after t (the screen's
-                              flip time is published just after the flip), with host_time = t.
+                              flip time is published just after the flip), with host_time = t. That hold
+                              is the simulation's, not the camera's: the buffer counts from the hand-over.
                               The room as lit by each screen level is made once (dark and bright at
                               configure, any other level the first time it is seen), so a frame costs
                               a copy whatever the screen shows.
@@ -141,7 +142,8 @@ class SimCamera:
             raise CameraError(f"camera '{self.name}': read() before start()")
         if self._paced:
             # frames the camera made while nobody read them are overwritten in its buffer
-            made = int((clock.now() - self._started_at) * (1 + self._drift) * settings.fps)
+            held = SCREEN_READOUT_S if self._screen is not None else 0.0  # frames waiting for the hand-over
+            made = int((clock.now() - held - self._started_at) * (1 + self._drift) * settings.fps)
             self._next_id = max(self._next_id, made - self._buffer + 1)
         while self._next_id in self._drops:
             self._next_id += 1
