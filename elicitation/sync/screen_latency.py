@@ -3,14 +3,16 @@
 The screen shows N full-screen white flashes on black at random intervals (seeded) while the rig records
 into DIR. Each flash's onset and offset are flip times on the one clock (DIR/flashes.tsv); they are also
 published to simulated cameras through hardware.screen_link, so a sim rig with ``screen_latency_ms``
-sees them. Then hardware.synctest finds each flash in each camera's frames and writes DIR/sync.json and
-DIR/sync.png. Exit 0 when every camera passes, 1 when a flash is missed or the latency is unstable.
+sees them. The flash train is elicitation.screen.flashes, the one the session's sync flashes use. Then
+hardware.analysis finds each flash in each camera's frames and writes DIR/sync.json and DIR/sync.png.
+Exit 0 when every camera passes, 1 when a flash is missed or the latency is unstable.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,45 +31,25 @@ OFF_S = (0.7, 1.5)  # random dark gap before each flash (s)
 SETTLE_S = 1.0  # black before the first flash and after the last
 
 
-def show_flashes(flashes: int, seed: int, windowed: bool, link: ScreenLink, recorder: Recorder) -> list[tuple]:
-    """(onset, offset) flip times of each flash."""
+def flash_screen(flashes: int, seed: int, windowed: bool, link: ScreenLink, recorder: Recorder) -> list[tuple]:
+    """(onset, offset) flip times of each flash (elicitation.screen.flashes), each change published to link."""
     from elicitation.protocol import Display as DisplaySettings
-    from elicitation.screen import Display, FullScreen
+    from elicitation.screen import Display, FlashPlan, FullScreen, show_flashes
 
     display = Display(DisplaySettings(), windowed=windowed)
     try:
         display.measure_refresh()
         white, black = FullScreen(display.win, [255, 255, 255]), FullScreen(display.win, [0, 0, 0])
-        rng = np.random.default_rng(seed)
-        half = display.period / 2
-        black.draw()
-        t = display.flip()
-        link.append(t, 0.0)
-        times = []
-        gap = SETTLE_S
-        for i in range(flashes):
-            due = t + gap
-            while t + half < due:
-                black.draw()
-                t = display.flip()
-            white.draw()
-            onset = display.flip()
-            link.append(onset, 1.0)  # at once: simulated cameras hold each frame SCREEN_READOUT_S for this
-            t = onset
-            while t + half < onset + ON_S:
-                white.draw()
-                t = display.flip()
-            black.draw()
-            offset = t = display.flip()
-            link.append(offset, 0.0)
+
+        def frame(draw: Callable[[], None], shot: str | None) -> float:
+            draw()
+            return display.flip(shot)
+
+        def marked(i: int, onset: float, offset: float) -> None:
             recorder.mark(f"flash {i + 1}", at=onset)
-            times.append((onset, offset))
-            gap = float(rng.uniform(*OFF_S))
-        end = t + SETTLE_S
-        while t < end:
-            black.draw()
-            t = display.flip()
-        return times
+
+        plan = FlashPlan.seeded(flashes, ON_S, OFF_S, SETTLE_S, seed)
+        return show_flashes(frame, white, black, display.period, plan, on_change=link.append, on_flash=marked)
     finally:
         display.close()
 
@@ -82,7 +64,7 @@ def run_sync_test(rig: Rig, flashes: int, out_dir: Path, seed: int, windowed: bo
             recorder.start()
         except CameraError as exc:
             raise SyncTestError(f"cameras did not start: {exc}") from None
-        times = show_flashes(flashes, seed, windowed, link, recorder)
+        times = flash_screen(flashes, seed, windowed, link, recorder)
     finally:
         if recorder.started_at is not None:
             recorder.stop()
