@@ -4,8 +4,9 @@ The screen shows N full-screen white flashes on black at random intervals (seede
 into DIR. Each flash's onset and offset are flip times on the one clock (DIR/flashes.tsv); they are also
 published to simulated cameras through hardware.screen_link, so a sim rig with ``screen_latency_ms``
 sees them. The flash train is elicitation.screen.flashes, the one the session's sync flashes use. Then
-hardware.analysis finds each flash in each camera's frames and writes DIR/sync.json and DIR/sync.png.
-Exit 0 when every camera passes, 1 when a flash is missed or the latency is unstable.
+hardware.analysis finds each flash in each camera's frames, counts the frames each camera dropped while the
+flashes were shown and writes DIR/sync.json and DIR/sync.png. Exit 0 when every camera passes, 1 when a
+camera dropped frames, a flash is missed or the latency is unstable.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hardware.analysis import measure_camera, offsets_ms
-from hardware.cameras import CameraError
+from hardware.cameras import CameraError, backend_module
 from hardware.cameras.sim.screen_link import ENV, ScreenLink
 from hardware.recording import Recorder
 from hardware.rig import Rig
@@ -89,7 +90,11 @@ def analyse(rig: Rig, out_dir: Path, times: list[tuple], limits: dict[str, float
     from hardware.analysis import plot_sync
 
     onsets = np.array([on for on, _ in times])
-    results = [measure_camera(name, out_dir, onsets, s.fps) for name, s in rig.cameras.items()]
+    until = times[-1][1] if times else None
+    results = [
+        measure_camera(name, out_dir, onsets, s.fps, until, getattr(backend_module(s.backend), "FRAME_IDS", True))
+        for name, s in rig.cameras.items()
+    ]
     passed = {r.name: r.judge(len(onsets), limits.get("max_sd_ms"), limits.get("max_range_ms")) for r in results}
     report = {
         "rig": rig.name,
@@ -101,6 +106,9 @@ def analyse(rig: Rig, out_dir: Path, times: list[tuple], limits: dict[str, float
             r.name: {
                 "latency_ms": r.stats(),
                 "flashes_found": len(r.found),
+                "frames": r.frames,
+                "dropped": r.dropped,
+                "dropped_total": r.dropped_total,
                 "per_flash_ms": r.latencies_ms,
                 "period_ms": r.period_ms,
                 "passed": passed[r.name],
@@ -116,12 +124,15 @@ def analyse(rig: Rig, out_dir: Path, times: list[tuple], limits: dict[str, float
 
 def print_report(report: dict[str, Any], console: Console) -> None:
     table = Table(title=f"Screen-to-camera sync, rig '{report['rig']}' ({report['flashes']} flashes)")
-    for column in ("camera", "verdict", "found", "latency mean / sd (ms)", "min / max (ms)", "offset (ms)", "reasons"):
+    columns = ("camera", "verdict", "found", "dropped", "latency mean / sd (ms)", "min / max (ms)", "offset (ms)",
+               "reasons")  # fmt: skip
+    for column in columns:
         table.add_column(column)
     for name, cam in report["cameras"].items():
         s, off = cam["latency_ms"], report["offsets_ms"][name]
         fmt = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
         table.add_row(name, "[green]PASS[/]" if cam["passed"] else "[red]FAIL[/]",
-                      f"{cam['flashes_found']}/{report['flashes']}", f"{fmt(s['mean'])} / {fmt(s['sd'])}",
-                      f"{fmt(s['min'])} / {fmt(s['max'])}", fmt(off), "\n".join(cam["reasons"]))  # fmt: skip
+                      f"{cam['flashes_found']}/{report['flashes']}", str(cam["dropped"]),
+                      f"{fmt(s['mean'])} / {fmt(s['sd'])}", f"{fmt(s['min'])} / {fmt(s['max'])}", fmt(off),
+                      "\n".join(cam["reasons"]))  # fmt: skip
     console.print(table)
