@@ -23,7 +23,10 @@ def sync_test(
     max_sd_ms: float = typer.Option(None, "--max-sd-ms", help="Latency sd limit (default: half a frame period)."),
     max_range_ms: float = typer.Option(None, "--max-range-ms", help="Latency max-min limit (default: 1.5 periods)."),
 ) -> None:
-    """Flash the screen while recording; per camera the latency from flip to first frame showing it."""
+    """Flash the screen while recording; per camera the latency from flip to first frame showing it.
+
+    A camera that dropped frames while the flashes were shown fails with that reason (no latency verdict).
+    """
     from elicitation.sync import analyse, print_report, run_sync_test
 
     loaded = load_rig(rig)

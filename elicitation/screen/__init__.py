@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from elicitation.screen.display import Display
+from elicitation.screen.flashes import FlashPlan, show_flashes
 from elicitation.screen.keys import Key, KeyInput
 from elicitation.screen.pages import FullScreen, Pages
 from elicitation.screen.ratings import RatingState, RatingView
 
 __all__ = [
     "Display",
+    "FlashPlan",
     "FullScreen",
     "Key",
     "KeyInput",
     "Pages",
     "RatingState",
     "RatingView",
+    "show_flashes",
 ]

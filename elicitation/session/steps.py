@@ -14,7 +14,7 @@ from typing import Any
 
 from elicitation.protocol import Episode
 from elicitation.review import ReviewRequest
-from elicitation.screen import RatingState, RatingView
+from elicitation.screen import FlashPlan, RatingState, RatingView, show_flashes
 from elicitation.session.context import SessionContext
 
 
@@ -53,27 +53,20 @@ def run_screen(ctx: SessionContext, name: str, episode: Episode | None = None) -
 
 
 def run_sync_flash(ctx: SessionContext, which: str) -> None:
-    """Full-screen white flashes on black; each flash's onset and offset are flip times."""
+    """Full-screen white flashes on black (elicitation.screen.flashes); onset and offset are flip times."""
     sf = ctx.protocol.sync_flash
-    half = ctx.display.period / 2  # a flip lands within half a frame of its target time
-    black, white = ctx.pages.black, ctx.pages.white
-    t0, _ = ctx.frame(black.draw)
-    t = t0
-    for i in range(sf.flashes):
-        on_at = t0 + sf.off_s + i * (sf.on_s + sf.off_s)
-        while t + half < on_at:
-            t, _ = ctx.frame(black.draw)
-        onset, _ = ctx.frame(white.draw, shot="sync_flash")
-        t = onset
-        while t + half < onset + sf.on_s:
-            t, _ = ctx.frame(white.draw)
-        offset, _ = ctx.frame(black.draw)
-        t = offset
+
+    def frame(draw: Callable[[], None], shot: str | None) -> float:
+        return ctx.frame(draw, shot=shot)[0]
+
+    def written(i: int, onset: float, offset: float) -> None:
         ctx.events.add("sync_flash", onset, duration=offset - onset, stimulus=f"white_flash_{which}_{i + 1}")
         ctx.recorder.mark(f"sync_flash {which} {i + 1} on", at=onset)
         ctx.recorder.mark(f"sync_flash {which} {i + 1} off", at=offset)
-    while t + half < offset + sf.off_s:
-        t, _ = ctx.frame(black.draw)
+
+    plan = FlashPlan.regular(sf.flashes, sf.on_s, sf.off_s)
+    show_flashes(frame, ctx.pages.white, ctx.pages.black, ctx.display.period, plan, on_flash=written,
+                 shot="sync_flash")  # fmt: skip
 
 
 def run_rating(ctx: SessionContext, episode: Episode) -> None:

@@ -9,6 +9,9 @@ camera whose true latency is L reports values spread over [L, L + period), mean 
 the offset between two cameras' means cancels that part.
 
 Verdict per camera (pass thresholds, overridable on the command line):
+- no frame dropped while the flashes were shown (from the first onset to SEARCH_AFTER_S past the last
+  offset; gaps in the camera's frame ids, hardware.analysis.validation.count_dropped): a camera that
+  dropped frames has holes where a flash may have shown first, so it gets no latency verdict at all;
 - every flash found;
 - the spread of latencies is what frame quantisation and a little display jitter explain: sd at most
   half a frame period and max - min at most 1.5 frame periods (a stable pipeline has sd ≈ period / √12).
@@ -21,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hardware.video import iter_frames, read_frames_tsv
+from hardware.analysis.validation import count_dropped
+from hardware.video import FrameTable, iter_frames, read_frames_tsv
 
 SCAN_SIZE = (64, 48)  # decoded this small: the mean brightness is all we need
 BARCODE_ROWS = 2  # rows of the small decode covered by a simulated camera's barcode (16 of 480)
@@ -34,6 +38,9 @@ class CameraSync:
     period_ms: float
     latencies_ms: list[float | None] = field(default_factory=list)  # per flash; None = not found
     reasons: list[str] = field(default_factory=list)
+    frames: int = 0  # frames recorded
+    dropped: int = 0  # frames dropped while the flashes were shown
+    dropped_total: int = 0  # in the whole recording (start-up included)
 
     @property
     def found(self) -> list[float]:
@@ -48,6 +55,10 @@ class CameraSync:
 
     def judge(self, flashes: int, max_sd_ms: float | None, max_range_ms: float | None) -> bool:
         s = self.stats()
+        if self.dropped:
+            dropped = f"{self.dropped} frames dropped" if self.dropped != 1 else "1 frame dropped"
+            self.reasons.append(f"{dropped} while the flashes were shown: no latency verdict")
+            return False
         if len(self.found) < flashes:
             self.reasons.append(f"{flashes - len(self.found)} of {flashes} flashes not found in the video")
         sd_limit = max_sd_ms if max_sd_ms is not None else self.period_ms / 2
@@ -67,13 +78,29 @@ def brightness(video_files: list[Path]) -> np.ndarray:
     return np.array(values)
 
 
-def measure_camera(name: str, folder: Path, onsets: np.ndarray, fps: float) -> CameraSync:
+def dropped_between(table: FrameTable, fps: float, start: float, end: float, frame_ids: bool = True) -> int:
+    """Frames dropped from start to end (host times), a gap across either end included."""
+    lo = max(0, int(np.searchsorted(table.host_time, start)) - 1)
+    hi = int(np.searchsorted(table.host_time, end, side="right")) + 1
+    part = FrameTable(table.frame[lo:hi], table.camera_frame_id[lo:hi], table.host_time[lo:hi],
+                      table.camera_time[lo:hi], table.file[lo:hi], table.file_frame[lo:hi])  # fmt: skip
+    return count_dropped(part, fps, frame_ids)
+
+
+def measure_camera(
+    name: str, folder: Path, onsets: np.ndarray, fps: float, until: float | None = None, frame_ids: bool = True
+) -> CameraSync:
+    """``until``: when the last flash ended (its offset flip; default: the last onset)."""
     table = read_frames_tsv(folder / f"{name}_frames.tsv")
     files = list(dict.fromkeys(table.file))
     level = brightness([folder / f for f in files])
     n = min(len(level), len(table))
     host, level = np.asarray(table.host_time[:n]), level[:n]
-    result = CameraSync(name, 1000.0 / fps)
+    result = CameraSync(name, 1000.0 / fps, frames=len(table))
+    if len(onsets):
+        end = (onsets[-1] if until is None else until) + SEARCH_AFTER_S
+        result.dropped = dropped_between(table, fps, float(onsets[0]), end, frame_ids)
+    result.dropped_total = count_dropped(table, fps, frame_ids)
     if n == 0:
         result.latencies_ms = [None] * len(onsets)
         return result

@@ -14,7 +14,11 @@ a recording can be checked frame by frame. Faults are rig settings:
 - ``screen_latency_ms: L``    the camera sees the screen (hardware.screen_link, as the sync test shows it):
                               a frame exposed at host time t is bright when the screen was white at
                               t - L. Such a frame is handed over SCREEN_READOUT_S after t (the screen's
-                              flip time is published just after the flip), with host_time = t.
+                              flip time is published just after the flip), with host_time = t. That hold
+                              is the simulation's, not the camera's: the buffer counts from the hand-over.
+                              The room as lit by each screen level is made once (dark and bright at
+                              configure, any other level the first time it is seen), so a frame costs
+                              a copy whatever the screen shows.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ OPTIONS = {
     "screen_latency_ms": Field(float, default=None, check=non_negative),
 }
 SCREEN_READOUT_S = 0.05  # the flipping process may publish a flip late on a busy machine
+SCREEN_LEVELS_KEPT = 8  # lit views held at once (a sync test shows two: black and white)
 
 SUPPORTED_FORMATS = ("mono8", "bgr24")
 
@@ -73,6 +78,11 @@ def _moving_pattern(height: int, width: int, channels: int, margin: int, seed: i
     return img
 
 
+def lit_view(pattern: np.ndarray, brightness: float) -> np.ndarray:
+    """The pattern as the camera sees it when the screen shows `brightness` (0 dark room .. 1 flash)."""
+    return (pattern.astype(np.uint16) * (1 - brightness) // 2 + brightness * 235).astype(np.uint8)
+
+
 class SimCamera:
     """Implements hardware.cameras.base.Camera without hardware."""
 
@@ -84,6 +94,7 @@ class SimCamera:
         self._started_at = 0.0
         self._next_id = 0
         self._opened = False
+        self._views: dict[float, np.ndarray] = {}  # screen brightness -> lit pattern
 
     def open(self) -> None:
         self._opened = True
@@ -114,6 +125,10 @@ class SimCamera:
         self._screen_latency_s = float(latency or 0.0) / 1000
         channels = 3 if settings.pixel_format == "bgr24" else 1
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
+        self._views = {}
+        if self._screen is not None:  # made here, not on the frame path: ~0.1 s each at 720p colour
+            for level in (0.0, 1.0):
+                self._views[level] = lit_view(self._pattern, level)
         return StreamFormat(settings.width, settings.height, settings.pixel_format, settings.fps)
 
     def start(self) -> None:
@@ -129,7 +144,8 @@ class SimCamera:
             raise CameraError(f"camera '{self.name}': read() before start()")
         if self._paced:
             # frames the camera made while nobody read them are overwritten in its buffer
-            made = int((clock.now() - self._started_at) * (1 + self._drift) * settings.fps)
+            held = SCREEN_READOUT_S if self._screen is not None else 0.0  # frames waiting for the hand-over
+            made = int((clock.now() - held - self._started_at) * (1 + self._drift) * settings.fps)
             self._next_id = max(self._next_id, made - self._buffer + 1)
         while self._next_id in self._drops:
             self._next_id += 1
@@ -154,16 +170,25 @@ class SimCamera:
                 raise FrameTimeout(f"camera '{self.name}': no frame within {timeout} s")
             if wait > 0:
                 time.sleep(wait)
-        offset = (frame_id * 3) % 256
-        pixels = np.array(self._pattern[:, offset : offset + settings.width])
+        source = self._pattern
         host_time = clock.now()
         if self._screen is not None:
             host_time = due if self._paced else host_time  # the exposure time, not the hand-over
             time.sleep(max(0.0, host_time + SCREEN_READOUT_S - clock.now()))
-            lit = self._screen.state_at(host_time - self._screen_latency_s)
-            pixels = (pixels.astype(np.uint16) * (1 - lit) // 2 + lit * 235).astype(np.uint8)  # dark room / flash
+            source = self._view(source, self._screen.state_at(host_time - self._screen_latency_s))
+        offset = (frame_id * 3) % 256
+        pixels = np.array(source[:, offset : offset + settings.width])  # a copy: the barcode goes on it
         barcode.write(pixels, frame_id)
         return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
+
+    def _view(self, pattern: np.ndarray, brightness: float) -> np.ndarray:
+        """The lit pattern for a screen level, made the first time that level is seen."""
+        view = self._views.get(brightness)
+        if view is None:
+            if len(self._views) >= SCREEN_LEVELS_KEPT:
+                self._views = {k: v for k, v in self._views.items() if k in (0.0, 1.0)}
+            view = self._views[brightness] = lit_view(pattern, brightness)
+        return view
 
     def stop(self) -> None:
         self._started = False
@@ -172,3 +197,4 @@ class SimCamera:
         self._started = False
         self._opened = False
         self._pattern = None
+        self._views = {}

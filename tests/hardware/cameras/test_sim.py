@@ -91,3 +91,31 @@ def test_a_reader_that_falls_behind_loses_the_oldest_frames_like_a_real_camera()
     time.sleep(0.2)  # 12 frame periods without reading
     late = cam.read().frame_id
     assert 9 <= late <= 11  # only the newest 4 frames were still in the camera's buffer
+
+
+def test_a_camera_that_sees_the_screen_is_lit_by_it_on_every_frame(monkeypatch):
+    """The lit views are made once per screen level: every frame must still be exactly the room as that
+    level lights it (dark half-grey, flash 235, anything between), with its own id in the barcode."""
+    from hardware.cameras.sim.screen_link import ENV, ScreenLink
+
+    link = ScreenLink.create()
+    monkeypatch.setenv(ENV, str(link.path))
+    try:
+        seeing = open_sim(pixel_format="bgr24", screen_latency_ms=0.0, seed=4)
+        blind = open_sim(pixel_format="bgr24", paced=False, seed=4)  # the same room, unlit
+        frames = []
+        for level in (None, 1.0, 0.0, 0.5, 1.0):  # None: nothing published yet (dark)
+            if level is not None:
+                link.append(clock.now(), level)
+            frames += [seeing.read() for _ in range(4)]
+        unlit = {f.frame_id: f.pixels for f in (blind.read() for _ in range(frames[-1].frame_id + 1))}
+        seen = set()
+        for f in frames:
+            assert barcode.read(f.pixels) == f.frame_id
+            lit = link.state_at(f.host_time)
+            seen.add(lit)
+            expected = (unlit[f.frame_id].astype(np.uint16) * (1 - lit) // 2 + lit * 235).astype(np.uint8)
+            assert np.array_equal(f.pixels[16:], expected[16:]), (f.frame_id, lit)
+        assert seen == {0.0, 0.5, 1.0}  # every level really showed up in some frame
+    finally:
+        link.close()
