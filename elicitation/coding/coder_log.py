@@ -98,7 +98,8 @@ class CodingLog:
         return self.state.torn
 
     def _next_id(self) -> str:
-        n = self.state.actions + len(self.state.events) + 1
+        """<coder>-NNNN from the action count: never reuses the id of a deleted event."""
+        n = self.state.actions + 1
         while f"{self.coder}-{n:04d}" in self.state.events:
             n += 1
         return f"{self.coder}-{n:04d}"

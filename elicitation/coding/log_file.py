@@ -61,7 +61,7 @@ class AppendOnlyTsv:
         create_private_dir(self.path.parent)
         new = not self.path.exists() or self.path.stat().st_size == 0
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.fchmod(self._fd, 0o600)  # the mode given to open is filtered by the umask
+        os.fchmod(self._fd, 0o600)  # open's mode applies only to a new file; a copied-in one may be 0644
         if new:
             self._write("\t".join(columns) + "\n")
         elif not self.path.read_bytes().endswith(b"\n"):

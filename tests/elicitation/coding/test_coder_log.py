@@ -119,6 +119,11 @@ def test_file_and_folder_modes(tmp_path):
     open_log(tmp_path).add(event())
     assert stat.S_IMODE((tmp_path / "coding").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "coding" / "C1.tsv").stat().st_mode) == 0o600
+    copied = tmp_path / "coding" / "C2.tsv"  # a log copied in from elsewhere, world-readable
+    copied.write_text((tmp_path / "coding" / "C1.tsv").read_text().splitlines()[0] + "\n")
+    copied.chmod(0o644)
+    open_log(tmp_path, "C2").close()
+    assert stat.S_IMODE(copied.stat().st_mode) == 0o600
 
 
 def test_done_closes_the_episode(tmp_path):
