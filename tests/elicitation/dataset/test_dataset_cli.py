@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from tests.conftest import run_elicit
+from tests.conftest import REPO, run_elicit
 from tests.elicitation.dataset.sheets import CASME2, casme2_rows, write_xlsx
+
+
+def test_the_cli_lists_every_format_and_imports_the_dataset_package_only_when_used():
+    from elicitation.cli import dataset as cli_dataset
+    from elicitation.dataset import FORMATS
+
+    assert tuple(FORMATS) == cli_dataset.FORMATS
+    probe = "import sys, elicitation.cli; print('elicitation.dataset' in sys.modules, 'scipy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.stdout.split() == ["False", "False"], result.stderr
 
 
 def test_import_then_stats_through_the_cli(tmp_path):
