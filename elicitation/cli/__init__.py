@@ -8,6 +8,7 @@ from importlib import metadata
 import typer
 
 from elicitation.cli import cameras as cli_cameras
+from elicitation.cli import dataset
 from elicitation.cli import report as cli_report
 from elicitation.cli import review as cli_review
 from elicitation.cli import session as cli_session
@@ -56,6 +57,7 @@ cli_cameras.app.command("sync-test")(cli_synctest.sync_test)
 app.add_typer(cli_cameras.app, name="cameras")
 app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")
+app.add_typer(dataset.app, name="dataset")
 app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
 app.command("import")(cli_sync.import_command)

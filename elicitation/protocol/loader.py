@@ -104,8 +104,10 @@ def load_protocol(path: str | Path) -> Protocol:
         return check.mapping(top[key] or {}, schema, key, lines.get(key, 1))
 
     display, keys_raw = section("display", DISPLAY_FIELDS), section("keys", KEY_FIELDS)
-    sync, rating, review = section("sync_flash", SYNC_FIELDS), section("rating", RATING_FIELDS), section(
-        "review", REVIEW_FIELDS
+    sync, rating, review = (
+        section("sync_flash", SYNC_FIELDS),
+        section("rating", RATING_FIELDS),
+        section("review", REVIEW_FIELDS),
     )
     penalty, audio = section("penalty", PENALTY_FIELDS), section("audio", AUDIO_FIELDS)
     screens: dict[str, Screen] = {}
@@ -142,12 +144,17 @@ def load_protocol(path: str | Path) -> Protocol:
     keys = Keys(**{("continue_" if k == "continue" else k): v for k, v in keys_raw.items()})
     taken = [keys.experimenter, keys.pause, keys.abort, keys.penalty]
     if len(set(taken)) < len(taken) or set(taken) & (PARTICIPANT_KEYS | {keys.continue_}):
-        check.fail(lines.get("keys", 1), "keys: experimenter keys must differ from each other and from "
-                   f"the participant's keys ({', '.join(sorted(PARTICIPANT_KEYS | {keys.continue_}))})")
+        check.fail(
+            lines.get("keys", 1),
+            "keys: experimenter keys must differ from each other and from "
+            f"the participant's keys ({', '.join(sorted(PARTICIPANT_KEYS | {keys.continue_}))})",
+        )
     emotions = [str(e) for e in rating["emotions"] or []]
     if not emotions or len(set(emotions)) != len(emotions) or rating["none"] not in emotions:
-        check.fail(lines.get("rating", 1), f"rating.emotions must list distinct emotions including "
-                   f"the 'none' choice '{rating['none']}'")
+        check.fail(
+            lines.get("rating", 1),
+            f"rating.emotions must list distinct emotions including the 'none' choice '{rating['none']}'",
+        )
 
     manifest, episodes = None, []
     if top["stimuli"]:
@@ -160,8 +167,10 @@ def load_protocol(path: str | Path) -> Protocol:
     if manifest is not None:
         for number, clip_id in enumerate(clip_ids, start=1):
             if str(clip_id) not in manifest.clips:
-                check.fail(getattr(clip_ids, "line", lines.get("episodes", 1)),
-                           f"episodes: clip '{clip_id}' is not in {manifest.path.name}")
+                check.fail(
+                    getattr(clip_ids, "line", lines.get("episodes", 1)),
+                    f"episodes: clip '{clip_id}' is not in {manifest.path.name}",
+                )
             else:
                 episodes.append(Episode(number, manifest.clips[str(clip_id)]))
     if not clip_ids:
@@ -196,8 +205,9 @@ def _steps(check: Checker, items: Any, key: str, line: int, allowed: set[str]) -
         return []
     for item in items:
         if item not in allowed:
-            check.fail(line, f"{key}: unknown step '{item}' (screens and steps allowed here: "
-                       f"{', '.join(sorted(allowed))})")
+            check.fail(
+                line, f"{key}: unknown step '{item}' (screens and steps allowed here: {', '.join(sorted(allowed))})"
+            )
     return list(items)
 
 

@@ -116,9 +116,16 @@ REVIEW_FIELDS = {
     "hint": Field(str, default="SPACE play/pause   LEFT/RIGHT step   R replay   F flag   ENTER done"),
     "choose": Field(str, default="What was it? Press its number (F: cancel)"),
     "later_hint": Field(str, default="C confirm all   X remove one   F flag   SPACE play/pause   ENTER done"),
-    "categories": Field(dict, default={"blowing_nose": "Blowing the nose", "swallowing": "Swallowing",
-                                       "inhaling": "Inhaling", "eyesight_change": "Looking away",
-                                       "other": "Other"}),  # fmt: skip
+    "categories": Field(
+        dict,
+        default={
+            "blowing_nose": "Blowing the nose",
+            "swallowing": "Swallowing",
+            "inhaling": "Inhaling",
+            "eyesight_change": "Looking away",
+            "other": "Other",
+        },
+    ),  # fmt: skip
 }
 
 SCREEN_FIELDS = {

@@ -92,7 +92,7 @@ def audio_outputs() -> list[str] | None:
     if result.returncode != 0:
         return None
     # psychtoolbox prints its own banner on stdout: keep only our lines
-    return [line[len("OUTPUT: "):] for line in result.stdout.splitlines() if line.startswith("OUTPUT: ")]
+    return [line[len("OUTPUT: ") :] for line in result.stdout.splitlines() if line.startswith("OUTPUT: ")]
 
 
 def check_audio(protocol: Protocol, clips: list[ClipCheck], allow_no_audio: bool) -> tuple[Check, bool]:

@@ -1,0 +1,61 @@
+"""The coders' data layer: AU strings, Table IV labels, events on every camera, the append-only coding
+logs, agreement between two coders, and arbitration into final.tsv (no UI here)."""
+
+from __future__ import annotations
+
+from elicitation.coding.action_units import (
+    ActionUnit,
+    ActionUnitError,
+    au_set,
+    canonical,
+    canonical_string,
+    parse_action_units,
+)
+from elicitation.coding.agreement import FRAME_TOLERANCE, IOU_THRESHOLD, Pair, agreement, iou, match, write_agreement
+from elicitation.coding.arbitration import DECISIONS, FinalLog, Proposal, final_path, proposals, replay_final
+from elicitation.coding.coder_log import CodingLog, Replay, coding_path, other_coder_events, replay
+from elicitation.coding.emotions import CRITERIA, EMOTIONS, EmotionError, check_emotion, meets, suggest
+from elicitation.coding.events import KINDS, POINTS, CodingError, Event, FrameRef, check_coder, on_camera, resolve
+from elicitation.coding.log_file import TornLine
+
+__all__ = [
+    "CRITERIA",
+    "DECISIONS",
+    "EMOTIONS",
+    "FRAME_TOLERANCE",
+    "IOU_THRESHOLD",
+    "KINDS",
+    "POINTS",
+    "ActionUnit",
+    "ActionUnitError",
+    "CodingError",
+    "CodingLog",
+    "EmotionError",
+    "Event",
+    "FinalLog",
+    "FrameRef",
+    "Pair",
+    "Proposal",
+    "Replay",
+    "TornLine",
+    "agreement",
+    "au_set",
+    "canonical",
+    "canonical_string",
+    "check_coder",
+    "check_emotion",
+    "coding_path",
+    "final_path",
+    "iou",
+    "match",
+    "meets",
+    "on_camera",
+    "other_coder_events",
+    "parse_action_units",
+    "proposals",
+    "replay",
+    "replay_final",
+    "resolve",
+    "suggest",
+    "write_agreement",
+]

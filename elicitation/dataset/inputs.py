@@ -1,0 +1,59 @@
+"""What ``dataset stats`` reads and ``dataset import-labels`` writes.
+
+An imported sheet becomes a folder with ``samples.tsv`` (our coding table) and ``import.json`` (the
+file, format, fps and every row reported). ``stats`` takes such a folder, a samples.tsv itself, or a
+folder of our sessions (each with coding/final.tsv); it carries the import's reported rows into its
+output so an excluded row stays listed next to the statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from elicitation.dataset.labels import issue_dicts, read_labels
+from elicitation.dataset.samples import Sample, SamplesError, read_samples, write_samples
+from elicitation.dataset.session_samples import find_sessions, session_samples
+from elicitation.folder import create_private_dir
+
+IMPORT_FORMAT = "casme-elicitation label import v1"
+
+
+def import_labels(path: Path, fmt: str, fps: float, out: Path) -> dict[str, Any]:
+    """Read the sheet, write out/samples.tsv and out/import.json; returns import.json's content."""
+    samples, issues = read_labels(path, fmt, fps)
+    out = Path(out)
+    create_private_dir(out)
+    write_samples(out / "samples.tsv", samples)
+    record = {"format": IMPORT_FORMAT, "file": str(path), "label_format": fmt, "fps": fps,
+              "samples": len(samples), "excluded_rows": sorted({i.row for i in issues if i.action == "excluded"}),
+              "issues": issue_dicts(issues)}  # fmt: skip
+    tmp = out / ".import.json.tmp"
+    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    tmp.replace(out / "import.json")
+    return record
+
+
+def load_input(path: Path) -> tuple[list[Sample], list[dict[str, Any]]]:
+    """Samples and the reported input rows from a samples.tsv, an import folder or a folder of sessions."""
+    path = Path(path)
+    if path.is_file():
+        return read_samples(path), _issues(path.parent)
+    if (path / "samples.tsv").is_file():
+        return read_samples(path / "samples.tsv"), _issues(path)
+    if not path.is_dir():
+        raise SamplesError(f"{path}: no such file or folder")
+    sessions = find_sessions(path)
+    if not sessions:
+        raise SamplesError(f"{path}: neither a samples.tsv nor session folders with coding/final.tsv")
+    return [s for session in sessions for s in session_samples(session)], []
+
+
+def _issues(folder: Path) -> list[dict[str, Any]]:
+    record = folder / "import.json"
+    if not record.is_file():
+        return []
+    return list(json.loads(record.read_text(encoding="utf-8")).get("issues", []))

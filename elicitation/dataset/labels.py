@@ -1,0 +1,159 @@
+"""Published label sheets (CASME II, SAMM, CAS(ME)^3) -> our samples table, every flaw reported by row.
+
+Columns are found by their names (case and spacing ignored) in the header row, the first row that
+names the Subject and Filename columns (SAMM puts notes above it). A missing column refuses the sheet.
+Each data row is then read as written, never fixed:
+- onset or offset missing or not a whole number, offset <= 0, offset before onset, apex outside
+  onset..offset: the row is excluded (reported with row number and column, listed in the output);
+- apex missing (written "/"): kept without an apex (no onset duration; the fast-onset rule cannot
+  apply to it);
+- a frame written as text in an .xlsx ("frames as text", CAS(ME)^3): read, and reported;
+- an AU string our parser refuses (``4 or 7``): kept with the AUs as written, and reported.
+Frames become seconds by the frame rate given (``--fps``): time = frame / fps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from elicitation.coding import ActionUnitError, canonical_string
+from elicitation.dataset.samples import Sample
+from elicitation.dataset.sheets import read_sheet
+
+FORMATS: dict[str, dict[str, str]] = {
+    "casme2": {"subject": "Subject", "filename": "Filename", "onset": "OnsetFrame", "apex": "ApexFrame",
+               "offset": "OffsetFrame", "action_units": "Action Units", "emotion": "Estimated Emotion"},
+    "samm": {"subject": "Subject", "filename": "Filename", "onset": "Onset Frame", "apex": "Apex Frame",
+             "offset": "Offset Frame", "action_units": "Action Units", "emotion": "Estimated Emotion"},
+    "casme3": {"subject": "Subject", "filename": "Filename", "onset": "Onset", "apex": "Apex", "offset": "Offset",
+               "action_units": "AU", "emotion": "emotion"},
+}  # fmt: skip
+MISSING_MARKS = ("", "/", "-")
+
+
+class LabelError(ValueError):
+    """Raised when a label sheet is refused as a whole (unknown format, no header, a missing column)."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    row: int
+    column: str
+    value: str
+    problem: str
+    action: str  # excluded, kept, read
+
+    def __str__(self) -> str:
+        return f"{self.file}: row {self.row}, column {self.column}: {self.problem} ({self.value!r}; {self.action})"
+
+
+def _norm(value: object) -> str:
+    return " ".join(str(value).split()).lower() if value is not None else ""
+
+
+def _header(rows: list[tuple[int, list[object]]], names: dict[str, str], path: Path) -> tuple[int, dict[str, int]]:
+    for number, cells in rows:
+        found = {_norm(c): i for i, c in enumerate(cells) if _norm(c)}
+        if _norm(names["subject"]) in found and _norm(names["filename"]) in found:
+            missing = [n for n in names.values() if _norm(n) not in found]
+            if missing:
+                raise LabelError(f"{path}: row {number} (the header): missing column {', '.join(missing)}")
+            return number, {key: found[_norm(n)] for key, n in names.items()}
+    raise LabelError(f"{path}: no header row naming the columns {names['subject']} and {names['filename']}")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a subject number stored as a number
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _frame(value: object, xlsx: bool) -> tuple[int | None, str, str]:
+    """(frame or None, problem, action); problem "" when the cell is a clean number."""
+    if isinstance(value, bool):
+        return None, "not a frame number", "excluded"
+    if isinstance(value, int):
+        return value, "", ""
+    if isinstance(value, float):
+        return (int(value), "", "") if value.is_integer() else (None, "not a whole frame number", "excluded")
+    text = "" if value is None else str(value).strip()
+    if text in MISSING_MARKS:
+        return None, f"missing (written {text!r})" if text else "missing (empty)", "missing"
+    if re.fullmatch(r"\d+", text):
+        return int(text), "frame written as text" if xlsx else "", "read"
+    return None, "not a frame number", "excluded"
+
+
+def _row(cells: list[object], cols: dict[str, int], number: int, path: Path, fmt: str, fps: float, xlsx: bool):
+    names = FORMATS[fmt]
+    issues: list[Issue] = []
+
+    def cell(key: str) -> object:
+        return cells[cols[key]] if cols[key] < len(cells) else None
+
+    def report(key: str, problem: str, action: str) -> None:
+        issues.append(
+            Issue(path.name, number, names[key], "" if cell(key) is None else str(cell(key)), problem, action)
+        )
+
+    frames: dict[str, int | None] = {}
+    for key in ("onset", "apex", "offset"):
+        frame, problem, action = _frame(cell(key), xlsx)
+        if action == "missing":
+            action = "kept without apex" if key == "apex" else "excluded"
+        if problem:
+            report(key, problem, action)
+        frames[key] = frame
+    onset, apex, offset = frames["onset"], frames["apex"], frames["offset"]
+    if offset is not None and offset <= 0:
+        report("offset", "offset <= 0", "excluded")
+    elif onset is not None and offset is not None and offset < onset:
+        report("offset", f"offset {offset} before onset {onset}", "excluded")
+    elif None not in (onset, apex, offset) and not onset <= apex <= offset:  # type: ignore[operator]
+        report("apex", f"apex {apex} outside onset..offset {onset}..{offset}", "excluded")
+    subject, filename = _text(cell("subject")), _text(cell("filename"))
+    for key, value in (("subject", subject), ("filename", filename)):
+        if not value:
+            report(key, "empty", "excluded")
+    aus = _text(cell("action_units"))
+    try:
+        aus = canonical_string(aus) if aus else ""
+    except ActionUnitError as exc:
+        report("action_units", str(exc), "kept as written")
+    if any(i.action == "excluded" for i in issues):
+        return None, issues
+    sample = Sample(
+        sample_id=f"{subject}/{filename}/row{number}", subject=subject, session="", episode=filename, cls=fmt,
+        kind="micro", onset_frame=onset, apex_frame=apex, apex2_frame=None, offset_frame=offset,  # type: ignore[arg-type]
+        onset_s=onset / fps, apex_s=None if apex is None else apex / fps, apex2_s=None,  # type: ignore[operator]
+        offset_s=offset / fps, frame_period_s=1 / fps, action_units=aus,  # type: ignore[operator]
+        emotion=_text(cell("emotion")).lower(), source=f"{path.name}:{number}",
+    )  # fmt: skip
+    return sample, issues
+
+
+def read_labels(path: Path, fmt: str, fps: float) -> tuple[list[Sample], list[Issue]]:
+    """The sheet's samples and every row reported; LabelError if the sheet is refused."""
+    if fmt not in FORMATS:
+        raise LabelError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if not fps > 0:
+        raise LabelError(f"--fps must be a positive frame rate, got {fps}")
+    path = Path(path)
+    rows = read_sheet(path)
+    header, cols = _header(rows, FORMATS[fmt], path)
+    samples, issues = [], []
+    for number, cells in rows:
+        if number <= header or all(_norm(c) == "" for c in cells):
+            continue
+        sample, found = _row(cells, cols, number, path, fmt, fps, path.suffix.lower() == ".xlsx")
+        issues += found
+        if sample is not None:
+            samples.append(sample)
+    return samples, issues
+
+
+def issue_dicts(issues: list[Issue]) -> list[dict[str, object]]:
+    return [asdict(i) for i in issues]

@@ -1,0 +1,77 @@
+"""Samples from our own sessions: every final event (coding/final.tsv) on every camera it was resolved on.
+
+The participant's confirmed flags (review.tsv: a flag that stands, see folder.current_flags, and a
+``confirm`` row for the same frame) mark the movements whose interval [onset, offset] contains the
+flagged frame's clock time: selection excludes them with that reason. Unconfirmed flags mark nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from elicitation.coding import Event, final_path, replay_final
+from elicitation.dataset.samples import Sample
+from elicitation.folder import current_flags, read_review
+
+
+def _confirmed_flags(session: Path, episode: str) -> list[dict[str, str]]:
+    rows = read_review(Path(session) / "review.tsv")
+    confirmed = {(r.get("file", ""), r.get("file_frame", "")) for r in rows
+                 if r.get("episode") == episode and r.get("action") == "confirm"}  # fmt: skip
+    return [f for f in current_flags(rows, episode) if (f.get("file", ""), f.get("file_frame", "")) in confirmed]
+
+
+def _flag(flags: list[dict[str, str]], start: float, end: float) -> str:
+    for flag in flags:
+        try:
+            t = float(flag.get("clock_time", ""))
+        except ValueError:
+            continue
+        if start <= t <= end:
+            return f"participant flagged {flag.get('category', '?')} at clock {t:.3f} and confirmed it"
+    return ""
+
+
+def _period(event: Event, camera: str) -> float | None:
+    """The mean frame period over the movement (None for a one-frame movement)."""
+    refs = event.frames[camera]
+    span = refs["offset"].frame - refs["onset"].frame
+    return (refs["offset"].host_time - refs["onset"].host_time) / span if span > 0 else None
+
+
+def session_samples(session: Path) -> list[Sample]:
+    session = Path(session)
+    meta = (
+        json.loads((session / "session.json").read_text(encoding="utf-8"))
+        if (session / "session.json").is_file()
+        else {}
+    )
+    subject, number = str(meta.get("participant", session.parent.name)), str(meta.get("session", session.name))
+    events, _torn = replay_final(final_path(session))
+    samples = []
+    for key, (decided, event) in sorted(events.items(), key=lambda kv: (kv[1][1].episode, kv[1][1].onset)):
+        flags = _confirmed_flags(session, event.episode)
+        for camera, refs in sorted(event.frames.items()):
+            if "onset" not in refs or "offset" not in refs:
+                continue
+            apex, apex2 = refs.get("apex"), refs.get("apex2")
+            samples.append(Sample(
+                sample_id=f"{subject}/{number}/{key}/{camera}", subject=subject, session=number,
+                episode=event.episode, cls=camera, kind=event.kind, onset_frame=refs["onset"].frame,
+                apex_frame=apex.frame if apex else None, apex2_frame=apex2.frame if apex2 else None,
+                offset_frame=refs["offset"].frame, onset_s=refs["onset"].host_time,
+                apex_s=apex.host_time if apex else None, apex2_s=apex2.host_time if apex2 else None,
+                offset_s=refs["offset"].host_time, frame_period_s=_period(event, camera),
+                action_units=event.action_units, emotion=event.emotion, category=event.category,
+                flag=_flag(flags, refs["onset"].host_time, refs["offset"].host_time),
+                source=f"{final_path(session)} ({decided})",
+            ))  # fmt: skip
+    return samples
+
+
+def find_sessions(root: Path) -> list[Path]:
+    """Session folders under root (root itself included) that have a coding/final.tsv."""
+    root = Path(root)
+    found = [root] if final_path(root).is_file() else []
+    return found + sorted(p.parent.parent for p in root.rglob("coding/final.tsv") if p.parent.parent != root)

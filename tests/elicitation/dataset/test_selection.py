@@ -1,0 +1,40 @@
+"""Selection by the paper's rule on our own sessions: host_time durations, fast-onset, exclusions."""
+
+from __future__ import annotations
+
+import pytest
+
+from elicitation.dataset import DURATION_CONVENTION, FAST_ONSET, TOTAL, Limits, compute_stats, select, session_samples
+from tests.elicitation.dataset.conftest import HOST, ms
+
+
+def test_the_paper_rule_on_host_time(session):
+    samples = [s for s in session_samples(session) if s.cls == "gras"]
+    selection = select(samples)
+    chosen = {s.sample.sample_id.split("/")[2]: s for s in selection.selected}
+    assert sorted(chosen) == ["fast+fast", "unconfirmed+unconfirmed", "under+under"]
+    assert chosen["under+under"].arm == TOTAL and chosen["fast+fast"].arm == FAST_ONSET
+    assert chosen["under+under"].total_ms == pytest.approx(ms(10, 38)) == pytest.approx(490.0)
+    assert chosen["fast+fast"].onset_ms == pytest.approx(245.0)
+    reasons = {x.sample.sample_id.split("/")[2]: x.reason for x in selection.excluded}
+    assert ms(100, 129) == pytest.approx(507.0) and ms(300, 315) == pytest.approx(262.0)
+    assert "total 507.0 ms > 500 ms" in reasons["over+over"] and "onset 262.0 ms > 250 ms" in reasons["slow+slow"]
+    assert reasons["swallow+swallow"] == "coded irrelevant (swallowing)"
+    assert "participant flagged swallowing" in reasons["flagged+flagged"]
+
+
+def test_every_camera_is_a_class_with_its_own_times(session):
+    samples = session_samples(session)
+    assert {s.cls for s in samples} == {"gras", "benq"} and {s.subject for s in samples} == {"P07"}
+    benq = next(s for s in samples if s.cls == "benq" and "under" in s.sample_id)
+    assert benq.onset_s == pytest.approx(HOST[10] + 0.004) and benq.offset_frame == 38
+
+
+def test_limits_are_configurable_and_the_convention_is_stated(session):
+    samples = [s for s in session_samples(session) if s.cls == "gras"]
+    assert len(select(samples, Limits(total_ms=510.0)).selected) == 4  # "over" now passes
+    assert len(select(samples, Limits(onset_ms=240.0)).selected) == 2  # "fast" no longer does
+    stats = compute_stats(samples)
+    assert stats["duration_convention"] == DURATION_CONVENTION == "time(offset) - time(onset)"
+    assert stats["limits"] == {"total_ms": 500.0, "onset_ms": 250.0}
+    assert {x["arm"] for x in stats["selected"]} == {TOTAL, FAST_ONSET}
