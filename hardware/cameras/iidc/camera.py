@@ -26,8 +26,6 @@ import numpy as np
 
 from hardware import clock
 from hardware.cameras.base import (
-    BackendStatus,
-    BackendUnavailable,
     CameraConfigError,
     CameraDisconnected,
     CameraError,
@@ -39,6 +37,7 @@ from hardware.cameras.base import (
 )
 from hardware.cameras.iidc import _libdc1394 as dc
 from hardware.cameras.iidc import modes as iidc_modes
+from hardware.cameras.iidc.bus import camera_ids, probe
 from hardware.cameras.iidc.frameinfo import FrameStamper, copy_pixels
 from hardware.strict_yaml import Field, non_negative, positive
 
@@ -68,51 +67,12 @@ OPTIONS = {
 FRAME_IDS = True
 
 Loader = Callable[[], Any]
+__all__ = ["FRAME_IDS", "OPTIONS", "IIDCCamera", "Loader", "camera_ids", "create", "probe"]
 _WAIT_SLICE_S = 0.005  # longest sleep between polls if the capture fd never signals
 
 
 def create(settings: CameraSettings, loader: Loader = dc.load_library) -> IIDCCamera:
     return IIDCCamera(settings.name, settings.options, loader)
-
-
-def camera_ids(lib: Any, ctx: Any) -> list[tuple[int, int]]:
-    """(guid, unit) of every IIDC camera on every FireWire card; the list is always freed."""
-    listing = ctypes.POINTER(dc.dc1394camera_list_t)()
-    dc.check(lib, lib.dc1394_camera_enumerate(ctx, ctypes.byref(listing)), "enumerating IIDC cameras")
-    try:
-        return [(listing.contents.ids[i].guid, listing.contents.ids[i].unit) for i in range(listing.contents.num)]
-    finally:
-        lib.dc1394_camera_free_list(listing)
-
-
-def _describe(lib: Any, ctx: Any, guid: int, unit: int) -> str:
-    cam = lib.dc1394_camera_new_unit(ctx, guid, unit)
-    if not cam:
-        return f"guid {guid:016x} unit {unit} (cannot open: check /dev/fw* permissions, group video)"
-    try:
-        c = cam.contents
-        name = " ".join(x.decode(errors="replace") for x in (c.vendor, c.model) if x)
-        return f"guid {guid:016x} unit {unit}: {name} ({'1394b' if c.bmode_capable else '1394a'})"
-    finally:
-        lib.dc1394_camera_free(cam)
-
-
-def probe(loader: Loader = dc.load_library) -> BackendStatus:
-    try:
-        lib = loader()
-    except BackendUnavailable as exc:
-        return BackendStatus("iidc", False, str(exc))
-    ctx = lib.dc1394_new()
-    if not ctx:
-        return BackendStatus("iidc", False, "libdc1394 is installed but could not open the FireWire subsystem")
-    try:
-        ids = camera_ids(lib, ctx)
-        devices = [_describe(lib, ctx, guid, unit) for guid, unit in ids]
-    except CameraError as exc:
-        return BackendStatus("iidc", True, f"{dc.SONAME} loaded; {exc}")
-    finally:
-        lib.dc1394_free(ctx)
-    return BackendStatus("iidc", True, f"{dc.SONAME} loaded; {len(ids)} IIDC camera(s) on the FireWire bus", devices)
 
 
 class IIDCCamera:

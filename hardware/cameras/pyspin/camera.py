@@ -24,8 +24,6 @@ variable ELICIT_PYSPIN_MODULE (a module name imported instead of PySpin).
 
 from __future__ import annotations
 
-import importlib
-import os
 from typing import Any
 
 import numpy as np
@@ -33,8 +31,6 @@ import numpy as np
 from hardware import clock
 from hardware.cameras.base import (
     PFNC,
-    BackendStatus,
-    BackendUnavailable,
     CameraConfigError,
     CameraDisconnected,
     CameraError,
@@ -46,6 +42,7 @@ from hardware.cameras.base import (
 )
 from hardware.cameras.pyspin.latch_clock import LatchClock
 from hardware.cameras.pyspin.nodes import Nodes
+from hardware.cameras.pyspin.sdk import ENV_MODULE, INSTALL, load_pyspin, probe, serial_number
 from hardware.strict_yaml import Field, positive
 
 
@@ -65,51 +62,12 @@ OPTIONS = {
     "trigger": Field(dict, default=None, check=_trigger, doc="hardware trigger: {source: Line0, activation: ...}"),
 }
 FRAME_IDS = True
-ENV_MODULE = "ELICIT_PYSPIN_MODULE"
+__all__ = ["ENV_MODULE", "FRAME_IDS", "INSTALL", "OPTIONS", "PySpinCamera", "create", "load_pyspin", "probe"]
 TIMEOUT_ERROR, NOT_STREAMING_ERROR = -1011, -1010  # Spinnaker error codes (SPINNAKER_ERR_TIMEOUT, _IO)
-INSTALL = (
-    "backend 'pyspin' needs FLIR's Spinnaker SDK and its Python wheel (PySpin is not on the package index): "
-    "download the Spinnaker SDK and the matching spinnaker_python wheel for your Python from Teledyne FLIR's "
-    "Spinnaker SDK page, install the SDK, `pip install spinnaker_python-*.whl`, then run `elicit cameras list`"
-)
-
-
-def load_pyspin() -> Any:
-    name = os.environ.get(ENV_MODULE) or "PySpin"
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        raise BackendUnavailable(INSTALL) from None
 
 
 def create(settings: CameraSettings, pyspin: Any = None) -> PySpinCamera:
     return PySpinCamera(settings.name, settings.options, pyspin)
-
-
-def _serial(ps: Any, cam: Any) -> str:
-    return Nodes(ps, cam.GetTLDeviceNodeMap(), "?", "TL device").get_string("DeviceSerialNumber")
-
-
-def probe(pyspin: Any = None) -> BackendStatus:
-    try:
-        ps = pyspin or load_pyspin()
-    except BackendUnavailable as exc:  # probe reports, it does not raise
-        return BackendStatus("pyspin", False, str(exc))
-    system = ps.System.GetInstance()
-    cam_list = system.GetCameras()
-    try:
-        devices = []
-        for i in range(cam_list.GetSize()):
-            cam = cam_list.GetByIndex(i)
-            model = Nodes(ps, cam.GetTLDeviceNodeMap(), "?", "TL device").get_string("DeviceModelName")
-            devices.append(f"{model} serial {_serial(ps, cam)}")
-            del cam
-        version = system.GetLibraryVersion()
-        where = f"Spinnaker {version.major}.{version.minor}.{version.type}.{version.build}"
-    finally:
-        cam_list.Clear()
-        system.ReleaseInstance()
-    return BackendStatus("pyspin", True, f"{where}; {len(devices)} USB3/GigE camera(s)", devices)
 
 
 class PySpinCamera:
@@ -135,7 +93,7 @@ class PySpinCamera:
 
     def _choose(self, ps: Any) -> Any:
         size = self._cam_list.GetSize()
-        serials = [_serial(ps, self._cam_list.GetByIndex(i)) for i in range(size)]
+        serials = [serial_number(ps, self._cam_list.GetByIndex(i)) for i in range(size)]
         wanted = self.options.get("serial")
         if wanted is not None and str(wanted) in serials:
             return self._cam_list.GetBySerial(str(wanted))
