@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from elicitation.folder import BadInput
+
 SIDES = {"L": "left", "R": "right", "U": "unilateral"}
 INTENSITIES = "ABCDE"
 _TOKEN = re.compile(r"(?:AU)?(?P<side>[A-Za-z]?)(?P<number>\d+)(?P<intensity>[A-Za-z]?)")
 
 
-class ActionUnitError(ValueError):
+class ActionUnitError(BadInput):
     """Raised when an action-unit string is malformed; the message names the token and why."""
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from elicitation.coding.events import CodingError, Event, check_coder, resolve, validate
 from elicitation.coding.log_file import EVENT_COLUMNS, AppendOnlyTsv, TornLine, event_cells, event_from_cells, read_rows
+from elicitation.folder import BadInput
 from hardware.video import FrameTable
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def replay(path: Path) -> Replay:
     for number, row in rows:
         try:
             event = event_from_cells(row) if row["action"] in ("add", "change") else None
-        except (ValueError, KeyError, json.JSONDecodeError) as exc:
+        except (BadInput, ValueError, KeyError, json.JSONDecodeError) as exc:
             state.torn.append(TornLine(number, "\t".join(row.values()), f"unreadable event ({exc})"))
             continue
         apply(state, row["action"], row["event_id"], row["episode"], event, f"{path}:{number}")

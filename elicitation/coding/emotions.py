@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from elicitation.coding.action_units import ActionUnit
+from elicitation.folder import BadInput
 
 EMOTIONS = ("amusement", "sadness", "disgust", "surprise", "contempt", "fear", "repression", "tense", "others")
 
@@ -55,7 +56,7 @@ CRITERIA: dict[str, tuple[str, Criterion]] = {
 TENSE_CRITERION = "Other emotion-related facial movements"
 
 
-class EmotionError(ValueError):
+class EmotionError(BadInput):
     """Raised when an emotion label is not one of EMOTIONS."""
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from elicitation.coding.action_units import canonical_string
-from elicitation.coding.emotions import check_emotion
+from elicitation.coding.action_units import ActionUnitError, canonical_string
+from elicitation.coding.emotions import EmotionError, check_emotion
+from elicitation.folder import BadInput
 from hardware.video import FrameTable
 
 KINDS = ("micro", "macro", "irrelevant")
@@ -22,7 +23,7 @@ POINTS = ("onset", "apex", "apex2", "offset")
 _CODER = re.compile(r"[A-Za-z0-9]{1,16}")
 
 
-class CodingError(ValueError):
+class CodingError(BadInput):
     """Raised when a code is invalid (bad coder ID, frame order, kind, label) or a log breaks its rules."""
 
 
@@ -83,7 +84,7 @@ def validate(event: Event, categories: dict[str, str] | None = None) -> Event:
     try:
         units = canonical_string(event.action_units) if event.action_units else ""
         emotion = check_emotion(event.emotion) if event.emotion else ""
-    except ValueError as exc:
+    except (ActionUnitError, EmotionError) as exc:
         raise CodingError(f"event {event.event_id}: {exc}") from None
     if event.kind == "irrelevant":
         if categories is not None and event.category not in categories:

@@ -21,6 +21,7 @@ from pathlib import Path
 from elicitation.coding import ActionUnitError, canonical_string
 from elicitation.dataset.samples import Sample
 from elicitation.dataset.sheets import read_sheet
+from elicitation.folder import BadInput
 
 FORMATS: dict[str, dict[str, str]] = {
     "casme2": {"subject": "Subject", "filename": "Filename", "onset": "OnsetFrame", "apex": "ApexFrame",
@@ -33,7 +34,7 @@ FORMATS: dict[str, dict[str, str]] = {
 MISSING_MARKS = ("", "/", "-")
 
 
-class LabelError(ValueError):
+class LabelError(BadInput):
     """Raised when a label sheet is refused as a whole (unknown format, no header, a missing column)."""
 
 

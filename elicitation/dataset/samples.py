@@ -14,13 +14,15 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from elicitation.folder import BadInput
+
 COLUMNS = ("sample_id", "subject", "session", "episode", "class", "kind", "onset_frame", "apex_frame",
            "apex2_frame", "offset_frame", "onset_s", "apex_s", "apex2_s", "offset_s", "frame_period_s",
            "action_units", "emotion", "category", "flag", "source")  # fmt: skip
 MISSING = "n/a"
 
 
-class SamplesError(ValueError):
+class SamplesError(BadInput):
     """Raised when a samples.tsv cannot be read; the message names file, line and column."""
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from elicitation.folder import BadInput
+
 Row = tuple[int, list[object]]
 
 
-class SheetError(ValueError):
+class SheetError(BadInput):
     """Raised when a label file cannot be read at all (format, encoding, no rows)."""
 
 

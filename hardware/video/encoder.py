@@ -47,7 +47,7 @@ class WriterError(HardwareError):
 
 
 class DiskFull(WriterError):
-    """The folder being written has run out of space (ENOSPC). ``folder`` and ``free_bytes`` say where
+    """Raised when the folder being written has run out of space (ENOSPC). ``folder`` and ``free_bytes`` say where
     and how much was left when it was noticed."""
 
     def __init__(self, folder: Path, detail: str = "") -> None:

@@ -21,7 +21,7 @@ def test_a_camera_lost_mid_session_is_recorded_as_failed_and_never_listed_for_la
         if proc.poll() is None:
             proc.kill()
     text = outputs(out, err)
-    assert code == 1 and "Traceback" not in text, text[-3000:]
+    assert code == 3 and "Traceback" not in text, text[-3000:]
     s = state(folder)
     assert s["status"] == "completed"
     (failure,) = s["camera_failures"]

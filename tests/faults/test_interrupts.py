@@ -38,7 +38,7 @@ def test_ctrl_c_stops_the_cameras_in_order_and_resume_reports_no_camera_error(tm
         wait_for(proc, lambda: episode_playing(folder, "02"), what="episode 2")
         time.sleep(2.0)
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
-        assert proc.wait(timeout=90) == 1
+        assert proc.wait(timeout=90) == 130  # interrupted (README: exit codes)
     finally:
         if proc.poll() is None:
             proc.kill()

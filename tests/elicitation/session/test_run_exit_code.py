@@ -12,10 +12,10 @@ from elicitation.session import record
 
 def test_a_camera_failing_during_the_session_makes_the_run_exit_3(tmp_path):
     state = SessionState.new(tmp_path)
-    failed = SimpleNamespace(errors={"gras": "camera 'gras' disconnected"}, warnings={})
+    failed = SimpleNamespace(errors={"gras": "camera 'gras' disconnected"}, warnings={}, out_dir=tmp_path / "video")
     assert record.finish_run(state, failed, {}, "completed", 0) == 3
     assert any("gras" in w["message"] for w in state.data["warnings"])
-    healthy = SimpleNamespace(errors={}, warnings={})
+    healthy = SimpleNamespace(errors={}, warnings={}, out_dir=tmp_path / "video")
     assert record.finish_run(state, healthy, {}, "completed", 0) == 0
     assert record.finish_run(state, healthy, {}, "interrupted", 130) == 130
     assert record.finish_run(state, failed, {}, "interrupted", 130) == 130  # the camera saw the same Ctrl-C

@@ -115,6 +115,7 @@ def test_an_incomplete_buffer_is_given_back_and_leaves_a_gap_in_the_ids():
     cam = backend.GenICamCamera("cam", {})
     cam._acquirer = type("Acquirer", (), {"fetch": lambda _self, timeout: next(buffers)})()
     cam._format = backend.StreamFormat(4, 2, "mono8", 60.0)
+    cam._started = True  # as start() leaves it
     ids = [cam.read(1.0).frame_id, cam.read(1.0).frame_id]
     assert ids == [1, 3] and queued == [1, 2, 3]  # every buffer went back to the producer
 
