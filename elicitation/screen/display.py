@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from elicitation.protocol import Display as DisplaySettings
+from elicitation.screen.allocator import limit_arenas
 from hardware import clock
 
 # A measured "refresh rate" above this is a display without vsync (Xvfb, or vsync off in the driver).
@@ -56,6 +57,7 @@ class Screenshots:
 
 class Display:
     def __init__(self, settings: DisplaySettings, windowed: bool, screenshots: Path | None = None) -> None:
+        limit_arenas()  # before PsychoPy's GL threads and the first clip's decoder threads (allocator.py)
         from psychopy import logging as plog
         from psychopy import visual
 
