@@ -40,7 +40,7 @@ from stimuli.demo import generate_clip  # noqa: E402
 from stimuli.manifest import load_manifest  # noqa: E402
 
 MB = 1024 * 1024
-_STEP = re.compile(r"step (\w+) \(episode (\d+)\)")
+_STEP = re.compile(r"step (\w+)(?: \(episode (\d+)\))?")
 _PLAYED = re.compile(r"episode (\d+) played")
 
 
@@ -96,10 +96,27 @@ def rss_at(samples: list[tuple[float, int]], t: float) -> int:
     return next((rss for ts, rss in samples if ts >= t), samples[-1][1])
 
 
+def after_review(marks: list[tuple[float, str]]) -> dict[int, float]:
+    """Episode -> when the step after its review began (its rest screen; the end's flashes after the last)."""
+    after: dict[int, float] = {}
+    reviewing: int | None = None
+    for t, line in marks:
+        if "step " not in line:
+            continue
+        m = _STEP.search(line)
+        if reviewing is not None:
+            after[reviewing], reviewing = t, None
+        if m and m.group(1) == "review":
+            reviewing = int(m.group(2))
+    return after
+
+
 def per_episode(samples: list[tuple[float, int]], marks: list[tuple[float, str]], n: int) -> list[dict[str, Any]]:
-    ready = {int(m.group(2)): t for t, line in marks if (m := _STEP.search(line)) and m.group(1) == "ready"}
+    ready = {
+        int(m.group(2)): t for t, line in marks if (m := _STEP.search(line)) and m.group(1) == "ready" and m.group(2)
+    }
     played = {int(m.group(1)): t for t, line in marks if (m := _PLAYED.search(line))}
-    after = {int(m.group(2)): t for t, line in marks if (m := _STEP.search(line)) and m.group(1) == "rest"}
+    after = after_review(marks)
     end = samples[-1][0]
     rows = []
     for k in range(1, n + 1):
@@ -119,6 +136,7 @@ def per_episode(samples: list[tuple[float, int]], marks: list[tuple[float, str]]
 def measure(episodes: int, seconds: float, width: int, height: int, rig: str, folder: Path,
             env: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
     """Run the session in `folder`; the per-episode rows and the growth figures."""
+    folder.mkdir(parents=True, exist_ok=True)
     protocol = write_inputs(folder, episodes, seconds, width, height)
     recorded = run(protocol, folder / "data", rig, 120 + episodes * (seconds + 60) * 3, env)
     rows = per_episode(recorded["samples"], recorded["marks"], episodes)
