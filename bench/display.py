@@ -47,14 +47,14 @@ def make_clip(folder: Path, seconds: float, width: int, height: int) -> Path:
     return generate_clip(clip, 0)  # clip_seconds(): one second past the minimum, i.e. `seconds`
 
 
-def play(display: Display, clip: Path, seconds: float) -> dict:
+def play(display: Display, clip: Path, seconds: float, audio: bool = False) -> dict:
     """Play `clip` for `seconds` (or to its end) exactly as an episode does; interval statistics."""
     from psychopy import visual
 
     win = display.win
     width, height = display.size
     movie = visual.MovieStim(win, str(clip), movieLib="ffpyplayer", units="pix", size=(width, width * 9 / 16),
-                             loop=False, autoStart=False)  # fmt: skip
+                             loop=False, autoStart=False, noAudio=not audio)  # fmt: skip
     black = visual.Rect(win, width=width + 4, height=height + 4, fillColor=[0, 0, 0], colorSpace="rgb255",
                         lineWidth=0, units="pix")  # fmt: skip
     win.refreshThreshold = 1.5 * display.period
@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--rig", default="sim", help="rig file or shipped rig name (default: sim)")
     parser.add_argument("--seconds", type=float, default=60.0, help="playback per condition (the clip's length)")
+    parser.add_argument("--audio", action="store_true", help="play the clip's sound (a session does when it can)")
     parser.add_argument("--width", type=int, default=1280, help="the clip's frame width")
     parser.add_argument("--height", type=int, default=720, help="the clip's frame height")
     parser.add_argument("--fullscreen", action="store_true", help="the lab screen, not a 1280x720 window")
@@ -101,17 +102,19 @@ def main() -> None:
 
     if args.seconds < 2:
         parser.error("--seconds must be at least 2")
+    if not args.audio:
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # as a session without sound output does
     clips = Path(tempfile.mkdtemp(prefix="bench-display-clip-"))
     clip = make_clip(clips, args.seconds, args.width, args.height)
     rig = load_rig(args.rig)
     display = Display(DisplaySettings(expected_refresh_hz=args.refresh_hz), windowed=not args.fullscreen)
     try:
         measured = display.measure_refresh()
-        off = play(display, clip, args.seconds)
+        off = play(display, clip, args.seconds, args.audio)
         tmp = Path(tempfile.mkdtemp(prefix="bench-display-"))
         try:
             with Recorder(rig, tmp) as recorder:
-                on = play(display, clip, args.seconds)
+                on = play(display, clip, args.seconds, args.audio)
             cameras = {n: {"frames": s.get("frames_written"), "dropped": s.get("dropped"), "error": s.get("error")}
                        for n, s in recorder.summaries.items()}  # fmt: skip
         finally:

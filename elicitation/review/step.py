@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from elicitation.folder import ReviewLog
 from elicitation.review.player import Player, ReviewClip
 from elicitation.review.request import ReviewRequest
+from elicitation.screen import trim_memory
 from hardware import clock
 
 PLAY, BACK, FORWARD, REPLAY, FLAG, DONE, CONFIRM, REMOVE = "space", "left", "right", "r", "f", "return", "c", "x"
@@ -174,4 +175,5 @@ def run_review(ctx: Any, request: ReviewRequest) -> None:
         onset, end, _ = review_episode(ctx, view, clip, log, episode.label, title, "session")
     finally:
         log.close()
+        trim_memory()  # the review's decoded frames (hundreds of MB) go back to the system, not kept
     ctx.events.add("review", onset, duration=end - onset, episode=episode.label, stimulus=episode.clip.path.name)

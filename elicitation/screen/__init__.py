@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from elicitation.screen.allocator import trim_memory
 from elicitation.screen.display import Display
 from elicitation.screen.keys import Key, KeyInput
 from elicitation.screen.pages import FullScreen, Pages
@@ -15,4 +16,5 @@ __all__ = [
     "Pages",
     "RatingState",
     "RatingView",
+    "trim_memory",
 ]

@@ -50,3 +50,13 @@ def limit_arenas(arenas: int = ARENAS) -> bool:
     if not ok:
         log.warning("mallopt(M_ARENA_MAX, %d) refused: memory may grow over a long session", arenas)
     return ok
+
+
+def trim_memory() -> bool:
+    """Return freed heap memory to the system now (glibc only); True if some was returned.
+
+    For the moments between steps when large buffers were just let go (a self-review's decoded
+    frames): an arena keeps such memory otherwise. It takes a few milliseconds, so never during a clip.
+    """
+    libc = _glibc()
+    return bool(libc.malloc_trim(0)) if libc is not None else False
