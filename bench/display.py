@@ -1,12 +1,15 @@
 """Display benchmark: frame intervals while a clip plays, with the cameras off and recording, in one run.
 
-    python bench/display.py --json [--rig sim] [--seconds 6] [--fullscreen]
+    python bench/display.py --json [--rig sim] [--seconds 60] [--width 1280 --height 720] [--fullscreen]
 
-Plays a demo clip (generated if missing) through the session's own display path (PsychoPy window,
-MovieStim with ffpyplayer, the same flip and pacing), first with no camera running, then while
-the rig records into a temporary folder (deleted afterwards). For each: flips, dropped flips
-(intervals above 1.5 refresh periods, as ``win.recordFrameIntervals`` counts them), interval
-percentiles; and the cameras' own frame and drop counts while recording.
+Plays a generated test-pattern clip of --seconds (default 60; written to a temporary folder)
+through the session's own display path (PsychoPy window, MovieStim with ffpyplayer, the same flip
+and pacing), first with no camera running, then while the rig records into a temporary folder
+(both deleted afterwards). For each: flips, late flips (intervals above 1.5 refresh periods, as
+``win.recordFrameIntervals`` counts them) in total and per minute, interval percentiles and the
+longest interval; and the cameras' own frame and drop counts while recording. Late flips come in
+bursts (a camera process's write, the machine's other work), so a few seconds say little: the
+default minute per condition is the least that gives a rate to compare.
 
 On a lab PC with vsync the intervals sit at the refresh period and a dropped flip is a frame the
 participant saw twice: run it on the lab's screen, fullscreen, with the real rig. Under Xvfb there
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -32,17 +36,25 @@ from elicitation.protocol import Display as DisplaySettings  # noqa: E402
 from elicitation.screen import Display  # noqa: E402
 from hardware.recording import Recorder  # noqa: E402
 from hardware.rig import load_rig  # noqa: E402
-from stimuli import demo  # noqa: E402
+from stimuli.demo import generate_clip  # noqa: E402
+from stimuli.manifest import Clip  # noqa: E402
 
 
-def play(display: Display, clip: Path, seconds: float) -> dict:
+def make_clip(folder: Path, seconds: float, width: int, height: int) -> Path:
+    """A demo test pattern of `seconds` at width x height, 25 fps, in `folder`."""
+    clip = Clip(id="bench", path=folder / "bench.mp4", duration_range=(seconds - 1, seconds + 1), width=width,
+                height=height, fps=25.0, label="Display bench")  # fmt: skip
+    return generate_clip(clip, 0)  # clip_seconds(): one second past the minimum, i.e. `seconds`
+
+
+def play(display: Display, clip: Path, seconds: float, audio: bool = False) -> dict:
     """Play `clip` for `seconds` (or to its end) exactly as an episode does; interval statistics."""
     from psychopy import visual
 
     win = display.win
     width, height = display.size
     movie = visual.MovieStim(win, str(clip), movieLib="ffpyplayer", units="pix", size=(width, width * 9 / 16),
-                             loop=False, autoStart=False)  # fmt: skip
+                             loop=False, autoStart=False, noAudio=not audio)  # fmt: skip
     black = visual.Rect(win, width=width + 4, height=height + 4, fillColor=[0, 0, 0], colorSpace="rgb255",
                         lineWidth=0, units="pix")  # fmt: skip
     win.refreshThreshold = 1.5 * display.period
@@ -60,10 +72,13 @@ def play(display: Display, clip: Path, seconds: float) -> dict:
     win.recordFrameIntervals = False
     movie.unload()
     ms = np.array(win.frameIntervals) * 1000
+    minutes = float(ms.sum()) / 60000
     return {
+        "seconds": round(minutes * 60, 1),
         "flips": int(len(ms) + 1),
         "dropped_flips": int(win.nDroppedFrames),
         "dropped_share": round(float(win.nDroppedFrames) / max(1, len(ms)), 4),
+        "late_flips_per_min": round(win.nDroppedFrames / minutes, 2) if minutes > 0 else None,
         "interval_ms": {
             "p50": round(float(np.percentile(ms, 50)), 2),
             "p95": round(float(np.percentile(ms, 95)), 2),
@@ -77,34 +92,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--rig", default="sim", help="rig file or shipped rig name (default: sim)")
-    parser.add_argument("--seconds", type=float, default=6.0, help="playback per condition")
+    parser.add_argument("--seconds", type=float, default=60.0, help="playback per condition (the clip's length)")
+    parser.add_argument("--audio", action="store_true", help="play the clip's sound (a session does when it can)")
+    parser.add_argument("--width", type=int, default=1280, help="the clip's frame width")
+    parser.add_argument("--height", type=int, default=720, help="the clip's frame height")
     parser.add_argument("--fullscreen", action="store_true", help="the lab screen, not a 1280x720 window")
     parser.add_argument("--refresh-hz", type=float, default=60.0, help="the display's expected refresh rate")
     args = parser.parse_args()
 
-    clip = demo.generate()[0]
+    if args.seconds < 2:
+        parser.error("--seconds must be at least 2")
+    if not args.audio:
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # as a session without sound output does
+    clips = Path(tempfile.mkdtemp(prefix="bench-display-clip-"))
+    clip = make_clip(clips, args.seconds, args.width, args.height)
     rig = load_rig(args.rig)
     display = Display(DisplaySettings(expected_refresh_hz=args.refresh_hz), windowed=not args.fullscreen)
     try:
         measured = display.measure_refresh()
-        off = play(display, clip, args.seconds)
+        off = play(display, clip, args.seconds, args.audio)
         tmp = Path(tempfile.mkdtemp(prefix="bench-display-"))
         try:
             with Recorder(rig, tmp) as recorder:
-                on = play(display, clip, args.seconds)
+                on = play(display, clip, args.seconds, args.audio)
             cameras = {n: {"frames": s.get("frames_written"), "dropped": s.get("dropped"), "error": s.get("error")}
                        for n, s in recorder.summaries.items()}  # fmt: skip
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     finally:
         display.close()
+        shutil.rmtree(clips, ignore_errors=True)
     result = {
+        "clip": f"{args.seconds:g} s {args.width}x{args.height} at 25 fps",
         "display": {**display.info(), "measured_refresh_hz": measured},
         "paced_by": "vsync" if display.vsync else f"our loop at {args.refresh_hz:g} Hz (no vsync)",
         "recording_off": off,
         "recording_on": on,
         "cameras_while_on": cameras,
         "dropped_flips_on_minus_off": on["dropped_flips"] - off["dropped_flips"],
+        "load_average": [round(v, 2) for v in os.getloadavg()],
     }
     if args.json:
         print(json.dumps(result, indent=2))
@@ -113,8 +139,11 @@ def main() -> None:
     for name in ("recording_off", "recording_on"):
         r = result[name]
         i = r["interval_ms"]
-        print(f"{name:14s} flips {r['flips']:4d}  dropped {r['dropped_flips']:4d} ({r['dropped_share']:.1%})  "
-              f"interval p50 {i['p50']:.1f}  p95 {i['p95']:.1f}  p99 {i['p99']:.1f}  max {i['max']:.1f} ms")
+        print(
+            f"{name:14s} {r['seconds']:.0f} s  flips {r['flips']:5d}  late {r['dropped_flips']:4d} "
+            f"({r['late_flips_per_min']}/min, {r['dropped_share']:.1%})  "
+            f"interval p50 {i['p50']:.1f}  p95 {i['p95']:.1f}  p99 {i['p99']:.1f}  max {i['max']:.1f} ms"
+        )
     for name, c in cameras.items():
         print(f"camera {name}: {c['frames']} frames, {c['dropped']} dropped {c['error'] or ''}")
 

@@ -108,6 +108,14 @@ class FrameFeed:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
+        self._drain()  # the frames decoded ahead are let go now, not when the last reference goes
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                self.frames.get_nowait()
+            except queue.Empty:
+                return
 
 
 class Player:
@@ -193,3 +201,5 @@ class Player:
 
     def close(self) -> None:
         self.feed.close()
+        self._history.clear()
+        self.image, self._pending = None, None

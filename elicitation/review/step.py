@@ -18,6 +18,7 @@ from elicitation.folder import ReviewLog
 from elicitation.protocol import ReviewKeys
 from elicitation.review.player import Player, ReviewClip
 from elicitation.review.request import ReviewRequest
+from elicitation.screen import trim_memory
 from hardware import clock
 
 _KEYS = ReviewKeys()  # declared once, in the protocol's settings (the autopilot presses the same)
@@ -177,4 +178,5 @@ def run_review(ctx: Any, request: ReviewRequest) -> None:
         onset, end, _ = review_episode(ctx, view, clip, log, episode.label, title, "session")
     finally:
         log.close()
+        trim_memory()  # the review's decoded frames (hundreds of MB) go back to the system, not kept
     ctx.events.add("review", onset, duration=end - onset, episode=episode.label, stimulus=episode.clip.path.name)

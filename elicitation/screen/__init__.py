@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from elicitation.screen.allocator import trim_memory
 from elicitation.screen.display import Display
 from elicitation.screen.flashes import FlashPlan, show_flashes
 from elicitation.screen.keys import Key, KeyInput
@@ -18,4 +19,5 @@ __all__ = [
     "RatingState",
     "RatingView",
     "show_flashes",
+    "trim_memory",
 ]

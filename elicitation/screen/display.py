@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from elicitation.protocol import Display as DisplaySettings
+from elicitation.screen.allocator import limit_arenas
 from hardware import clock
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Screenshots:
 
 class Display:
     def __init__(self, settings: DisplaySettings, windowed: bool, screenshots: Path | None = None) -> None:
+        limit_arenas()  # before PsychoPy's GL threads and the first clip's decoder threads (allocator.py)
         from psychopy import logging as plog
         from psychopy import visual
 
