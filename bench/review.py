@@ -4,7 +4,7 @@
 
 Writes a synthetic session recording (the recorder's encoder: x264 -qp 0 in Matroska, plus frames.tsv),
 then plays it two ways in one run, each drawing every shown frame with PsychoPy at 60 Hz:
-- ours: elicitation.review_player.Player (ffmpeg decodes ahead in a thread, frames shown at their
+- ours: elicitation.review.Player (ffmpeg decodes ahead in a thread, frames shown at their
   recorded times);
 - naive: decoding on the render path (the next frame is read from ffmpeg when it is due).
 For each: seconds from opening to the first frame on screen, the share of due frames that were shown,

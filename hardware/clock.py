@@ -3,7 +3,7 @@
 Every timestamp (camera frames, stimulus flips, markers, ratings) is seconds on one clock: the
 clock that PsychoPy's ``win.flip()`` returns, expressed absolutely.
 
-Measured on Linux (see tests/test_clock.py):
+Measured on Linux (see tests/hardware/test_clock.py):
 - ``win.flip()`` returns ``psychopy.clock.getTime()`` minus the time ``psychopy.clock`` was imported;
   adding ``psychopy.clock.monotonicClock.getLastResetTime()`` gives the absolute base clock.
 - That base clock is ``psychtoolbox.GetSecs`` when psychtoolbox imports. GetSecs reads

@@ -12,8 +12,7 @@ from hardware.strict_yaml import Field, non_negative, positive
 ADVANCES = ("participant", "experimenter", "auto")
 BUILTIN_STEPS = {"sync_flash", "rating", "review"}
 PLACEHOLDERS = {"amount", "currency", "episode", "episodes", "penalties", "deducted", "continue_key"}
-# keys the rating screen reads; experimenter keys must not collide with them
-PARTICIPANT_KEYS = {"up", "down", "left", "right", "return", "space", *"0123456"}
+PARTICIPANT_KEYS = {"up", "down", "left", "right", "return", "space", *"0123456"}  # experimenter keys must differ
 DEFAULT_EMOTIONS = ["amusement", "disgust", "fear", "sadness", "anger", "surprise", "tense", "none"]
 _KEY = re.compile(r"[a-z0-9_]{1,16}")  # fullmatch: "$" would allow a final newline
 

@@ -2,7 +2,7 @@
 
 The camcorder (e.g. the BenQ recording to its card) ran on its own clock. The session's sync flashes
 (events.tsv rows of trial_type ``sync_flash``, whose clock_time are flip times) put it on the one clock:
-hardware.flashsync finds them in the video and fits offset and drift. The video is copied into
+hardware.analysis (camcorder alignment) finds them in the video and fits offset and drift. The video is copied into
 ``video/<camera>_import<ext>`` and ``video/<camera>_frames.tsv`` is written in the recorder's format, so the
 imported camera looks like any recorded one. session.json gets an ``imports`` entry with the alignment.
 Nothing in the session is overwritten: a camera name already in use is refused.

@@ -1,4 +1,4 @@
-"""Records every camera of a rig, each in its own process (see hardware/acquisition.py).
+"""Records every camera of a rig, each in its own process (see hardware/recording/camera_process.py).
 
     with Recorder(rig, out_dir) as rec:          # start() waits for every camera's first frame
         rec.mark("episode 1 onset", at=t)        # markers.tsv, on the one clock

@@ -1,6 +1,6 @@
 """The writer side of one camera's recording: video files, their rotation at markers, frames.tsv.
 
-Runs on the writer thread of the camera's process (hardware/acquisition.py); the read loop only
+Runs on the writer thread of the camera's process (hardware/recording/camera_process.py); the read loop only
 puts frames into the queue this drains.
 """
 

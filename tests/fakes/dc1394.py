@@ -3,7 +3,7 @@
 What it stands in for: the C library as ctypes sees it, plus one or more IIDC cameras on the bus (no
 FireWire hardware exists on CI). Each function is a real C function pointer — a ctypes callback with the
 signature transcribed here from /usr/include/dc1394/*.h — published under its C name, so the backend's own
-``iidc_ctypes.bind`` sets argtypes/restype on it and every call goes through ctypes marshalling, byref
+``_libdc1394.bind`` sets argtypes/restype on it and every call goes through ctypes marshalling, byref
 out-parameters and pointer returns exactly as with ``ctypes.CDLL("libdc1394.so.25")``.
 
 Strict: a call whose declared argtypes/restype differ from the header's, a frame enqueued twice or not
@@ -40,7 +40,7 @@ from hardware.cameras.iidc._libdc1394 import (
     dc1394video_modes_t,
 )
 
-# Struct layouts are shared with the backend: tests/test_iidc_structs.py checks them against the C header.
+# Struct layouts are shared with the backend: tests/hardware/cameras/test_iidc_structs.py checks them.
 ERRORS = {  # log.h:64-105, messages as libdc1394 2.2.6's dc1394_error_get_string returns them
     0: "Success", -1: "Generic failure", -2: "This node is not a camera", -3: "Function not supported by this camera",
     -4: "Camera not initialized", -5: "Memory allocation failure", -6: "Tagged register not found",

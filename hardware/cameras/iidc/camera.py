@@ -1,13 +1,13 @@
 """IIDC (IEEE 1394 / FireWire) cameras through libdc1394 v2, e.g. the paper's Point Grey GRAS-03K2C.
 
 Spinnaker/PySpin drives only USB3 Vision and GigE Vision cameras, so a FireWire IIDC camera runs here.
-Life cycle, in libdc1394's order: dc1394_new → enumerate → camera_new; configure (iidc_modes.py);
+Life cycle, in libdc1394's order: dc1394_new → enumerate → camera_new; configure (modes.py);
 capture_setup (DMA ring) → transmission ON; read: dequeue → copy → enqueue; stop: transmission OFF →
 capture_stop; close: camera_free → dc1394_free.
 
 ``read`` polls the library (DC1394_CAPTURE_POLICY_POLL) and sleeps on the capture file descriptor in
 between, so a timeout is ours to keep (POLICY_WAIT blocks forever). Per frame it does no logging and no
-disk access. Frame ids, time stamps and drops: see iidc_frameinfo.py.
+disk access. Frame ids, time stamps and drops: see frameinfo.py.
 
 Rig keys (OPTIONS): ``guid`` (hex, from `elicit cameras list`), ``unit``, ``operation_mode``
 (1394b | legacy), ``iso_speed`` (Mb/s), ``dma_buffers``, ``format7_mode``, ``format7_left``,

@@ -13,7 +13,7 @@ chunk data on with FrameID and Timestamp; everything read back; BeginAcquisition
 Per frame: GetNextImage(timeout ms); an incomplete image is released and skipped, so its id leaves a
 gap and counts as dropped; pixels are copied out, then the image is Released (always). Frame ids
 and timestamps come from the chunk data; the timestamp is mapped onto the one clock with
-TimestampLatch samples (pyspin_clock.py). Teardown in the SDK's order: EndAcquisition, DeInit, drop
+TimestampLatch samples (latch_clock.py). Teardown in the SDK's order: EndAcquisition, DeInit, drop
 every camera reference, clear the camera list, ReleaseInstance; a live reference makes
 ReleaseInstance fail with "Can't clear a camera because something still holds a reference" [-1004].
 

@@ -1,8 +1,8 @@
 """UVC cameras (USB webcams, HDMI-to-USB grabbers such as one fed by a BenQ M31) through OpenCV.
 
 ``pixel_format`` chooses what is stored:
-- ``mjpeg``: the device's compressed frames, as they arrive (Frame.data = JPEG bytes, Frame.pixels =
-  None); the recorder copies them into the MKV without decoding. uvc_frames.preview_bgr decodes one on demand.
+- ``mjpeg``: the device's compressed frames as they arrive (Frame.data = JPEG bytes, Frame.pixels = None),
+  copied into the MKV without decoding (frames.preview_bgr decodes one on demand).
 - ``yuyv``: raw 4:2:2 frames (Frame.pixels = H x W x 2), stored losslessly by the encoder.
 - ``bgr24``: OpenCV decodes/converts every frame to BGR, stored losslessly (libx264rgb): the costly path.
 
@@ -10,7 +10,7 @@ Negotiation, in the order V4L2 needs it: FOURCC, then size, then rate, then raw 
 ``CAP_PROP_CONVERT_RGB`` = 0 returns the buffer's bytes as a 1 x N uint8 array; other backends:
 ``CAP_PROP_FORMAT`` = -1, "fetch undecoded RAW video streams"). Everything is read back, then a short
 warm-up measures the rate the device really delivers: less than the rig asks is refused unless the rig
-says ``allow_lower_fps: true``. Time stamps, frame ids and drops: see uvc_timing.py.
+says ``allow_lower_fps: true``. Time stamps, frame ids and drops: see timing.py.
 
 Rig keys (OPTIONS): ``device`` (index, /dev path or product name), ``api`` (auto | v4l2 | msmf | dshow |
 avfoundation | any), ``fourcc`` (stream format for bgr24, default MJPG), ``allow_lower_fps``,
