@@ -138,8 +138,7 @@ SCREEN_FIELDS = {
     "fixation": Field(bool, default=False, doc="draw a fixation cross under the text"),
     "skip_after_last": Field(bool, default=False, doc="in after_each: not after the last episode"),
 }
-# screens the session itself shows, so a lab can translate them too
-REQUIRED_SCREENS = ("pause", "abort_confirm")
+REQUIRED_SCREENS = ("pause", "abort_confirm")  # the session shows them: a lab translates them too
 
 
 def _default(table: dict[str, Field], key: str) -> Any:

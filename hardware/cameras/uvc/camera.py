@@ -6,17 +6,12 @@
 - ``yuyv``: raw 4:2:2 frames (Frame.pixels = H x W x 2), stored losslessly by the encoder.
 - ``bgr24``: OpenCV decodes/converts every frame to BGR, stored losslessly (libx264rgb): the costly path.
 
-Negotiation, in the order V4L2 needs it: FOURCC, then size, then rate, then raw mode (V4L2 backend:
-``CAP_PROP_CONVERT_RGB`` = 0 returns the buffer's bytes as a 1 x N uint8 array; other backends:
-``CAP_PROP_FORMAT`` = -1, "fetch undecoded RAW video streams"). Everything is read back, then a short
-warm-up measures the rate the device really delivers: less than the rig asks is refused unless the rig
-says ``allow_lower_fps: true``. Time stamps, frame ids and drops: see timing.py.
-
-Rig keys (OPTIONS): ``device`` (index, /dev path or product name), ``api`` (auto | v4l2 | msmf | dshow |
-avfoundation | any), ``fourcc`` (stream format for bgr24, default MJPG), ``allow_lower_fps``,
-``warmup_s``, ``buffers`` (V4L2 buffers, 1-10). Tests and benchmarks inject the capture object:
-``create(settings, capture_factory=...)`` or, across the recorder's process boundary, the environment
-variable ELICIT_UVC_CAPTURE=module:callable (called as callable(device, api), like cv2.VideoCapture).
+Negotiation, in the order V4L2 needs it: FOURCC, size, rate, raw mode (V4L2: ``CAP_PROP_CONVERT_RGB`` = 0
+returns the buffer's bytes as a 1 x N uint8 array; others: ``CAP_PROP_FORMAT`` = -1). Everything is read
+back, then a warm-up measures the rate really delivered: less than the rig asks is refused unless
+``allow_lower_fps: true``. Time stamps, frame ids and drops: see timing.py. Rig keys: see OPTIONS.
+Tests inject the capture object: ``create(settings, capture_factory=...)`` or, across the recorder's
+process boundary, ELICIT_UVC_CAPTURE=module:callable (called as callable(device, api), like cv2.VideoCapture).
 """
 
 from __future__ import annotations
