@@ -1,8 +1,7 @@
 """ctypes binding to libdc1394 v2 (Debian package libdc1394-25, soname libdc1394.so.25). Every constant,
 struct and signature below is copied from the headers of libdc1394 2.2.6 (/usr/include/dc1394/*.h; file:line
 in the comments); tests/hardware/cameras/test_iidc_structs.py checks every struct layout and enum value
-against a C compiler's.
-Enums are C ``int`` (4 bytes), so they are bound as ``c_int``; ``dc1394error_t`` is negative on error.
+against a C compiler's. Enums are C ``int``, bound as ``c_int``; ``dc1394error_t`` is negative on error.
 """
 
 from __future__ import annotations
