@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from hardware.strict_yaml import Field, non_negative, positive
+from hardware.vision import FramingThresholds
 
 ADVANCES = ("participant", "experimenter", "auto")
 BUILTIN_STEPS = {"sync_flash", "rating", "review"}
@@ -48,6 +50,7 @@ PROTOCOL_FIELDS = {
     "sync_flash": Field(dict, default=None),
     "rating": Field(dict, default=None),
     "review": Field(dict, default=None),
+    "framing": Field(dict, default=None),
     "screens": Field(dict, required=True),
     "before": Field(list, required=True),
     "before_each": Field(list, default=[]),
@@ -125,6 +128,15 @@ REVIEW_FIELDS = {
             "other": "Other",
         },
     ),  # fmt: skip
+}
+
+# framing checks (hardware/vision/framing.py documents each threshold; its dataclass holds their defaults)
+FRAMING_FIELDS = {
+    "required": Field(bool, default=False, doc="a failed check at check-in holds the session (exit 1)"),
+    "checkin": Field(str, default="checkin", doc="the screen after which the checks are taken"),
+    "camera": Field(str, default="", doc="camera watched for face_lost (default: review.camera, else the first)"),
+    "face_lost_min_s": Field(float, default=0.3, check=positive, doc="shortest face_lost interval written"),
+    **{f.name: Field(float, default=f.default, check=non_negative) for f in dataclass_fields(FramingThresholds)},
 }
 
 SCREEN_FIELDS = {
@@ -248,3 +260,12 @@ class ReviewSettings:
     later_hint: str = _default(REVIEW_FIELDS, "later_hint")
     categories: dict[str, str] = _default(REVIEW_FIELDS, "categories")  # name in review.tsv -> label on screen
     keys: ReviewKeys = field(default_factory=ReviewKeys)
+
+
+@dataclass(frozen=True)
+class FramingSettings:
+    required: bool = _default(FRAMING_FIELDS, "required")
+    checkin: str = _default(FRAMING_FIELDS, "checkin")
+    camera: str = _default(FRAMING_FIELDS, "camera")
+    face_lost_min_s: float = _default(FRAMING_FIELDS, "face_lost_min_s")
+    thresholds: FramingThresholds = field(default_factory=FramingThresholds)
