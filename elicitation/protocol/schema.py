@@ -5,11 +5,10 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from hardware.strict_yaml import Field, non_negative, positive
-from hardware.vision import FramingThresholds
+from hardware.vision import THRESHOLD_FIELDS, FramingThresholds
 
 ADVANCES = ("participant", "experimenter", "auto")
 BUILTIN_STEPS = {"sync_flash", "rating", "review"}
@@ -136,7 +135,7 @@ FRAMING_FIELDS = {
     "checkin": Field(str, default="checkin", doc="the screen after which the checks are taken"),
     "camera": Field(str, default="", doc="camera watched for face_lost (default: review.camera, else the first)"),
     "face_lost_min_s": Field(float, default=0.3, check=positive, doc="shortest face_lost interval written"),
-    **{f.name: Field(float, default=f.default, check=non_negative) for f in dataclass_fields(FramingThresholds)},
+    **THRESHOLD_FIELDS,
 }
 
 SCREEN_FIELDS = {
