@@ -1,4 +1,6 @@
-"""The recorder: one acquisition process per camera, its writer thread, markers, rotation and live health."""
+"""The recorder: one acquisition process per camera, its writer thread, markers, rotation and live health;
+each camera's latest small picture in shared memory (PreviewReader), and the framing checks on those
+pictures in a process of their own (FramingWatch)."""
 
 from __future__ import annotations
 
