@@ -11,6 +11,7 @@ cameras:
     pixel_format: mono8           # mono8 | bgr24 | bayer_rggb8 ... | mjpeg
     fps: 60
     # backend-specific keys follow, e.g. for sim: drop_frames, jitter_ms, drift_ppm ...
+lsl: {markers: true, cameras: true}   # optional, see hardware/lsl/config.py (off by default)
 ```
 Unknown keys, wrong types and missing fields are refused with file, line and key.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from hardware.cameras import BACKENDS, CameraSettings, backend_module
 from hardware.cameras.base import PIXEL_FORMATS, BackendUnavailable
+from hardware.lsl import LslConfig, parse_lsl
 from hardware.strict_yaml import Checker, ConfigError, Field, load_yaml, positive
 from hardware.thresholds import THRESHOLD_FIELDS, Thresholds
 
@@ -34,6 +36,7 @@ RIG_FIELDS = {
     "description": Field(str, default=""),
     "cameras": Field(dict, required=True),
     "validation": Field(dict, default=None),
+    "lsl": Field(dict, default=None),  # hardware/lsl/config.py: streams sent and recorded (off by default)
 }
 
 CAMERA_FIELDS = {
@@ -54,6 +57,7 @@ class Rig:
     cameras: dict[str, CameraSettings]
     thresholds: dict[str, Thresholds] = field(default_factory=dict)
     description: str = ""
+    lsl: LslConfig = field(default_factory=LslConfig)
 
     def camera_names(self) -> list[str]:
         return list(self.cameras)
@@ -112,9 +116,11 @@ def load_rig(rig: str | Path) -> Rig:
         thresholds[cam_name] = base_thresholds.updated(
             check.mapping(own, THRESHOLD_FIELDS, f"cameras.{cam_name}.validation") if own else {}
         )
+    lsl = parse_lsl(check, top["lsl"], getattr(data, "key_lines", {}).get("lsl", 0))
     check.raise_if_errors()
     return Rig(
-        name=top["name"], path=path, cameras=cameras, thresholds=thresholds, description=top["description"]
+        name=top["name"], path=path, cameras=cameras, thresholds=thresholds, description=top["description"],
+        lsl=lsl,
     )
 
 

@@ -48,6 +48,7 @@ class SessionContext:
     episode: str | None = None  # label of the episode whose clip is playing, for penalty marks
     extras: dict[str, Any] = field(default_factory=dict)  # hooks (review step) may keep state here
     disk: Any = None  # elicitation.session.disk.DiskMonitor: raises DiskFull when space runs out
+    lsl: Any = None  # elicitation.session.lsl.SessionLsl: takes in the LSL inlets' reports
     _last_status: float = 0.0
     _overlays: int = 0
     _confirming: bool = False
@@ -140,6 +141,8 @@ class SessionContext:
         every = STATUS_EVERY_S if interactive else 5 * STATUS_EVERY_S
         if self.disk is not None:
             self.disk.check(now)
+        if self.lsl is not None:
+            self.lsl.check(now, self.where)
         if not force and now - self._last_status < every:
             return
         self._last_status = now

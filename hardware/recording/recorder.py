@@ -22,6 +22,7 @@ from typing import Any
 from hardware import clock
 from hardware.cameras import CameraError
 from hardware.errors import HardwareError
+from hardware.lsl import CameraStreamSpec, MarkerOutlet
 from hardware.recording import camera_process as acquisition
 from hardware.recording.camera_process import AcquisitionJob
 from hardware.rig import Rig
@@ -68,7 +69,9 @@ class Recorder:
         first_suffix: str = "",
         append: bool = False,
         backpressure: bool = False,
+        lsl: bool = False,
     ) -> None:
+        """lsl: open the rig's LSL outlets (rig.lsl: markers, one frame stream per camera) while recording."""
         self.rig = rig
         self.out_dir = Path(out_dir)
         self.first_suffix = first_suffix
@@ -84,6 +87,8 @@ class Recorder:
         self._ctx = mp.get_context("spawn")  # no fork: the parent may hold an OpenGL context
         self._events: Any = None
         self._markers: Any = None
+        self.lsl = rig.lsl if lsl else None
+        self.marker_outlet: MarkerOutlet | None = None
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self, timeout: float = START_TIMEOUT_S) -> None:
@@ -94,7 +99,8 @@ class Recorder:
             parent_end, child_end = self._ctx.Pipe()
             health = self._ctx.Array("d", acquisition.HEALTH_SIZE, lock=False)
             job = AcquisitionJob(
-                settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure
+                settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure,
+                self._camera_stream(name, settings.fps),
             )
             process = self._ctx.Process(
                 target=acquisition.run, args=(job, child_end, self._events, health), name=f"camera-{name}"
@@ -123,6 +129,9 @@ class Recorder:
         if self.errors:
             self.stop()
             raise CamerasNotStarted("cameras did not start: " + "; ".join(self.errors.values()))
+        if self.lsl is not None and self.lsl.markers:
+            name = self.lsl.marker_stream
+            self.marker_outlet = MarkerOutlet(name, self.lsl.source_id(name))
         self.started_at = clock.now()
         fd = os.open(self.out_dir / "markers.tsv", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.fchmod(fd, 0o600)
@@ -162,6 +171,9 @@ class Recorder:
                 pass
             self._markers = None
         self._workers.clear()
+        if self.marker_outlet is not None:
+            self.marker_outlet.close()
+            self.marker_outlet = None
         return self.summaries
 
     def __enter__(self) -> Recorder:
@@ -181,7 +193,15 @@ class Recorder:
         clean = " ".join(label.split())  # no tabs or newlines in a TSV cell
         self._markers.write(f"{at:.6f}\t{clean}\n")
         self._markers.flush()
+        if self.marker_outlet is not None:
+            self.marker_outlet.push({"source": "recorder", "label": clean}, at)
         return at
+
+    def _camera_stream(self, camera: str, fps: float) -> CameraStreamSpec | None:
+        if self.lsl is None or not self.lsl.cameras:
+            return None
+        name = self.lsl.camera_stream(camera)
+        return CameraStreamSpec(name, self.lsl.source_id(name), camera, fps)
 
     def new_files(self, suffix: str, at: float | None = None) -> float:
         """From the first frame with host_time >= at, every camera writes <camera>_<suffix>.mkv."""

@@ -1,0 +1,63 @@
+"""Test outlets on loopback (real liblsl): a 200 Hz sine and a marker, sent at known times."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import uuid
+
+import pylsl
+
+
+def unique(stem: str) -> str:
+    """Stream names no other test run on this machine uses (LSL sees every process's outlets)."""
+    return f"{stem}-{uuid.uuid4().hex[:8]}"
+
+
+class SineOutlet:
+    """A 200 Hz, 2-channel sine sent in real time by a thread; `sent` keeps every (timestamp, values)."""
+
+    def __init__(self, name: str, rate: float = 200.0, stype: str = "EXG") -> None:
+        info = pylsl.StreamInfo(name, stype, 2, rate, pylsl.cf_float32, f"test-src-{name}")
+        info.set_channel_labels(["sine", "cosine"])
+        self.outlet: pylsl.StreamOutlet | None = pylsl.StreamOutlet(info)
+        self.rate, self.sent = rate, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> SineOutlet:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        start, n = time.monotonic(), 0
+        while not self._stop.is_set():
+            due = start + n / self.rate
+            if due > time.monotonic():
+                time.sleep(min(0.005, due - time.monotonic()))
+                continue
+            phase = 2 * math.pi * 5 * n / self.rate
+            values = [math.sin(phase), math.cos(phase)]
+            self.outlet.push_sample(values, timestamp=due)  # type: ignore[union-attr]
+            self.sent.append((due, values))
+            n += 1
+
+    def stop(self, destroy: bool = True) -> None:
+        """Stop sending; destroy: the outlet disappears from the network (a device switched off)."""
+        self._stop.set()
+        self._thread.join()
+        if destroy:
+            self.outlet = None
+
+
+class MarkerSender:
+    def __init__(self, name: str) -> None:
+        info = pylsl.StreamInfo(name, "Markers", 1, pylsl.IRREGULAR_RATE, pylsl.cf_string, f"test-src-{name}")
+        self.outlet = pylsl.StreamOutlet(info)
+        self.sent: list[tuple[float, str]] = []
+
+    def send(self, text: str) -> None:
+        at = time.monotonic()
+        self.outlet.push_sample([text], timestamp=at)
+        self.sent.append((at, text))
