@@ -198,3 +198,15 @@ def test_a_missing_required_stream_stops_the_preflight_with_its_name(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"lsl stream {absent}" in result.stderr and "not found on the network" in result.stderr
     assert not (tmp_path / "data").exists()  # nothing created, no camera started
+
+
+def test_the_report_shows_each_recorded_stream_with_its_rate_and_the_stop(lsl_session):
+    _, _, folder, _, _ = lsl_session
+    result = run_elicit("report", str(folder))
+    assert result.returncode == 0, result.stderr
+    page = (folder / "report.html").read_text()
+    state = json.loads((folder / "session.json").read_text())
+    assert "LSL streams recorded" in page and "alt='LSL stream rates'" in page
+    for request in state["lsl"]["record"]:
+        assert f"<td>{request['name']}</td>" in page
+    assert ": stopped at " in page  # the dead stream's stop, with its time
