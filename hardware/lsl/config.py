@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from hardware.lsl.outlets import CameraStreamSpec, MarkerOutlet
 from hardware.strict_yaml import Checker, Field, positive
 
 _PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
@@ -73,6 +74,15 @@ class LslConfig:
     def source_id(self, stream: str) -> str:
         """Derived from the name only, so a resumed session's outlets are the same source to LabRecorder."""
         return f"casme-elicitation:{stream}"
+
+    def camera_spec(self, camera: str, fps: float) -> CameraStreamSpec | None:
+        """The camera's frame stream (None when ``cameras`` is off)."""
+        name = self.camera_stream(camera)
+        return CameraStreamSpec(name, self.source_id(name), camera, fps) if self.cameras else None
+
+    def open_marker_outlet(self) -> MarkerOutlet | None:
+        """The marker stream (None when ``markers`` is off); it is on the network from here on."""
+        return MarkerOutlet(self.marker_stream, self.source_id(self.marker_stream)) if self.markers else None
 
 
 def parse_lsl(check: Checker, data: Any, line: int = 0) -> LslConfig:

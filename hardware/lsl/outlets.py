@@ -54,16 +54,11 @@ class MarkerOutlet:
 
     def push(self, payload: dict[str, Any], at: float) -> None:
         """One marker stamped `at` (clock seconds). Never raises: a marker is not worth a session."""
-        if self._outlet is None:  # closed with the recorder
-            return
         try:
             self._outlet.push_sample([json.dumps(payload, separators=(",", ":"))], timestamp=at)
             self.pushed += 1
         except Exception:  # noqa: BLE001 - liblsl refusing a sample must not stop the experiment
             log.warning("LSL marker %r not sent", payload, exc_info=True)
-
-    def close(self) -> None:
-        self._outlet = None  # liblsl destroys the outlet with the object
 
 
 @dataclass(frozen=True)

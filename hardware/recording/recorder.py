@@ -22,7 +22,7 @@ from typing import Any
 from hardware import clock
 from hardware.cameras import CameraError
 from hardware.errors import HardwareError
-from hardware.lsl import CameraStreamSpec, MarkerOutlet
+from hardware.lsl import MarkerOutlet
 from hardware.recording import camera_process as acquisition
 from hardware.recording.camera_process import AcquisitionJob
 from hardware.rig import Rig
@@ -69,9 +69,8 @@ class Recorder:
         first_suffix: str = "",
         append: bool = False,
         backpressure: bool = False,
-        lsl: bool = False,
+        lsl: bool = False,  # send the rig's LSL streams (rig.lsl: markers, one per camera) while recording
     ) -> None:
-        """lsl: open the rig's LSL outlets (rig.lsl: markers, one frame stream per camera) while recording."""
         self.rig = rig
         self.out_dir = Path(out_dir)
         self.first_suffix = first_suffix
@@ -100,7 +99,7 @@ class Recorder:
             health = self._ctx.Array("d", acquisition.HEALTH_SIZE, lock=False)
             job = AcquisitionJob(
                 settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure,
-                self._camera_stream(name, settings.fps),
+                self.lsl.camera_spec(name, settings.fps) if self.lsl else None,
             )
             process = self._ctx.Process(
                 target=acquisition.run, args=(job, child_end, self._events, health), name=f"camera-{name}"
@@ -129,9 +128,7 @@ class Recorder:
         if self.errors:
             self.stop()
             raise CamerasNotStarted("cameras did not start: " + "; ".join(self.errors.values()))
-        if self.lsl is not None and self.lsl.markers:
-            name = self.lsl.marker_stream
-            self.marker_outlet = MarkerOutlet(name, self.lsl.source_id(name))
+        self.marker_outlet = self.lsl.open_marker_outlet() if self.lsl else None
         self.started_at = clock.now()
         fd = os.open(self.out_dir / "markers.tsv", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.fchmod(fd, 0o600)
@@ -171,9 +168,6 @@ class Recorder:
                 pass
             self._markers = None
         self._workers.clear()
-        if self.marker_outlet is not None:
-            self.marker_outlet.close()
-            self.marker_outlet = None
         return self.summaries
 
     def __enter__(self) -> Recorder:
@@ -196,12 +190,6 @@ class Recorder:
         if self.marker_outlet is not None:
             self.marker_outlet.push({"source": "recorder", "label": clean}, at)
         return at
-
-    def _camera_stream(self, camera: str, fps: float) -> CameraStreamSpec | None:
-        if self.lsl is None or not self.lsl.cameras:
-            return None
-        name = self.lsl.camera_stream(camera)
-        return CameraStreamSpec(name, self.lsl.source_id(name), camera, fps)
 
     def new_files(self, suffix: str, at: float | None = None) -> float:
         """From the first frame with host_time >= at, every camera writes <camera>_<suffix>.mkv."""

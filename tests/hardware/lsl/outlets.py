@@ -34,8 +34,9 @@ class SineOutlet:
         start, n = time.monotonic(), 0
         while not self._stop.is_set():
             due = start + n / self.rate
-            if due > time.monotonic():
-                time.sleep(min(0.005, due - time.monotonic()))
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(min(0.005, wait))
                 continue
             phase = 2 * math.pi * 5 * n / self.rate
             values = [math.sin(phase), math.cos(phase)]
