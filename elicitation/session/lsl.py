@@ -82,7 +82,9 @@ class SessionLsl:
         self._next_poll = 0.0
 
     def start(self, cameras: list[str]) -> None:
-        c = self.config
+        c, before = self.config, self.state.data.get("lsl")
+        if not c.enabled and before is None:
+            return  # LSL off: session.json has no lsl block
         self.state.data["lsl"] = {
             "library": library_text(),
             "markers": {"name": c.marker_stream, "source_id": c.source_id(c.marker_stream)} if c.markers else None,
@@ -90,6 +92,10 @@ class SessionLsl:
                         for cam in cameras} if c.cameras else {},
             "record": [vars(r) for r in c.record],
         }  # fmt: skip
+        now = self.state.data["lsl"]
+        if before and (before["markers"], before["cameras"]) != (now["markers"], now["cameras"]):
+            self._warn("LSL: this run's stream names differ from the session's start (rig lsl block changed): "
+                       "LabRecorder sees new streams")  # fmt: skip
         if self.inlets is not None:
             found = self.inlets.start()
             missing = [r.name for r in c.record if r.name not in found]

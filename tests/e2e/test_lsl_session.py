@@ -13,19 +13,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
-import pylsl
 import pytest
 
 from elicitation.folder import read_tsv
 from hardware.lsl import read_stream_tsv
 from hardware.video import read_frames_tsv
 from tests.conftest import REPO, run_elicit, sim_camera, write_rig
-from tests.hardware.lsl.outlets import MarkerSender, SineOutlet, unique
+from tests.hardware.lsl.outlets import Listener, MarkerSender, SineOutlet, unique
 from tests.xdisplay import display_env
 
 
@@ -56,33 +54,6 @@ def lsl_rig(path: Path, prefix: str, record: list[dict]) -> Path:
     cameras = {"gras": sim_camera(384, 96), "uvc": sim_camera(384, 96, "bgr24", seed=1)}
     lsl = {"markers": True, "cameras": True, "name_prefix": prefix, "stall_s": 1.0, "record": record}
     return write_rig(path, cameras, validation={"max_rate_error_pct": 60.0}, lsl=lsl)
-
-
-class Listener:
-    """A test inlet: waits for a stream by name, then keeps every sample with its time stamp."""
-
-    def __init__(self, name: str) -> None:
-        self.name, self.samples, self.times = name, [], []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        inlet = None
-        while inlet is None and not self._stop.is_set():
-            found = pylsl.resolve_byprop("name", self.name, 1, 0.2)
-            if found:
-                inlet = pylsl.StreamInlet(found[0], max_buflen=360)
-                inlet.open_stream(timeout=5.0)
-        while not self._stop.is_set() or (inlet is not None and inlet.samples_available()):
-            samples, times = inlet.pull_chunk(timeout=0.1) if inlet is not None else ([], [])
-            self.samples += samples
-            self.times += times  # on one PC the sender's time stamps are ours (test_clock.py)
-
-    def stop(self) -> None:
-        time.sleep(0.5)  # what is in flight arrives
-        self._stop.set()
-        self._thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Test outlets on loopback (real liblsl): a 200 Hz sine and a marker, sent at known times."""
+"""Test outlets and inlets on loopback (real liblsl): a 200 Hz sine and a marker sent at known times, a listener."""
 
 from __future__ import annotations
 
@@ -62,3 +62,30 @@ class MarkerSender:
         at = time.monotonic()
         self.outlet.push_sample([text], timestamp=at)
         self.sent.append((at, text))
+
+
+class Listener:
+    """A test inlet: waits for a stream by name, then keeps every sample with its time stamp."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.samples, self.times = name, [], []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        inlet = None
+        while inlet is None and not self._stop.is_set():
+            found = pylsl.resolve_byprop("name", self.name, 1, 0.2)
+            if found:
+                inlet = pylsl.StreamInlet(found[0], max_buflen=360)
+                inlet.open_stream(timeout=5.0)
+        while not self._stop.is_set() or (inlet is not None and inlet.samples_available()):
+            samples, times = inlet.pull_chunk(timeout=0.1) if inlet is not None else ([], [])
+            self.samples += samples
+            self.times += times  # on one PC the sender's time stamps are ours (test_clock.py)
+
+    def stop(self) -> None:
+        time.sleep(0.5)  # what is in flight arrives
+        self._stop.set()
+        self._thread.join(timeout=10)
