@@ -9,7 +9,8 @@ LabRecorder: an inlet on the marker stream and on every camera stream, pulling e
 sample. ``--pairs N`` alternates off/on N times (the machine's other load drifts). Per run: camera
 frames written and dropped (session.json summary), flips and dropped flips (intervals over 1.5
 refresh periods while the clips played, session.json per episode), and for the on runs the LSL
-samples received. Both sessions go to a temporary folder, deleted afterwards.
+samples received; then the cost of one push of a camera sample and of a marker (microseconds, with a
+consumer connected). Both sessions go to a temporary folder, deleted afterwards.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class Consumer:
         while inlet is None and not self._stop.is_set():
             found = lsl.resolve_byprop("name", name, 1, 0.2)
             inlet = lsl.StreamInlet(found[0], max_buflen=360) if found else None
+            if inlet is not None:
+                inlet.open_stream(timeout=5.0)  # subscribed now, not at the first pull
         while inlet is not None and not self._stop.is_set():
             _, times = inlet.pull_chunk(timeout=0.2)
             self.counts[name] += len(times)
@@ -80,6 +83,29 @@ def session(rig: Path, data: Path, participant: str) -> dict:
     }
 
 
+def push_cost(prefix: str, n: int = 20000) -> dict[str, float]:
+    """Microseconds per push of a camera sample and of a marker (what the writer thread and the frame loop
+    pay), with a consumer connected; the frame period at 60 fps is 16 667 us."""
+    from hardware.lsl import CameraOutlet, CameraStreamSpec, MarkerOutlet
+
+    camera = CameraOutlet(CameraStreamSpec(f"{prefix}_pushcam", f"{prefix}_pushcam", "cam", 60.0))
+    marker = MarkerOutlet(f"{prefix}_pushmarks", f"{prefix}_pushmarks")
+    consumer = Consumer([f"{prefix}_pushcam", f"{prefix}_pushmarks"])
+    time.sleep(1.0)
+    start = time.perf_counter()
+    for i in range(n):
+        camera.push(i, i, 0, time.monotonic())
+    per_camera = (time.perf_counter() - start) / n * 1e6
+    start = time.perf_counter()
+    for i in range(n // 10):
+        marker.push({"source": "events", "trial_type": "episode", "episode": f"{i % 17:02d}"}, time.monotonic())
+    per_marker = (time.perf_counter() - start) / (n // 10) * 1e6
+    time.sleep(1.0)  # in flight
+    received = consumer.stop()
+    return {"camera_sample_us": round(per_camera, 2), "marker_us": round(per_marker, 2),
+            "received": sum(received.values()), "pushed": n + n // 10}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -104,17 +130,21 @@ def main() -> int:
             run = session(on_rig, root / f"on{i}", f"on{i}")
             run["lsl_samples_received"] = consumer.stop()
             results["on"].append(run)
+    results["push_cost"] = push_cost(prefix)  # type: ignore[assignment]
     if args.json:
         print(json.dumps(results, indent=2))
     else:
+        print(f"LSL push cost: {results['push_cost']}")
         for kind, runs in results.items():
+            if kind == "push_cost":
+                continue
             for r in runs:
                 if "error" in r:
                     print(f"LSL {kind:3}: the session did not run: {r['error']}")
                     continue
                 print(f"LSL {kind:3}: dropped frames {r['dropped_frames']}, dropped flips {r['dropped_flips']} of "
                       f"{r['flips']}, frames {r['frames']}, LSL samples {r.get('lsl_samples_received', '-')}")
-    return 0 if all(r["exit_code"] == 0 for runs in results.values() for r in runs) else 1
+    return 0 if all(r["exit_code"] == 0 for kind in ("off", "on") for r in results[kind]) else 1
 
 
 if __name__ == "__main__":
