@@ -12,6 +12,7 @@ cameras:
     fps: 60
     framing: {min_face_share: 0.2}  # optional: this camera's framing thresholds (hardware/vision/framing.py)
     # backend-specific keys follow, e.g. for sim: drop_frames, jitter_ms, drift_ppm ...
+lsl: {markers: true, cameras: true}   # optional, see hardware/lsl/config.py (off by default)
 ```
 Unknown keys, wrong types and missing fields are refused with file, line and key.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from hardware.cameras import BACKENDS, CameraSettings, backend_module
 from hardware.cameras.base import PIXEL_FORMATS, BackendUnavailable
+from hardware.lsl import LslConfig, parse_lsl
 from hardware.strict_yaml import Checker, ConfigError, Field, load_yaml, positive
 from hardware.thresholds import THRESHOLD_FIELDS, Thresholds
 from hardware.vision import THRESHOLD_FIELDS as FRAMING_FIELDS
@@ -36,6 +38,7 @@ RIG_FIELDS = {
     "description": Field(str, default=""),
     "cameras": Field(dict, required=True),
     "validation": Field(dict, default=None),
+    "lsl": Field(dict, default=None),  # hardware/lsl/config.py: streams sent and recorded (off by default)
 }
 
 CAMERA_FIELDS = {
@@ -58,7 +61,7 @@ class Rig:
     thresholds: dict[str, Thresholds] = field(default_factory=dict)
     description: str = ""
     framing: dict[str, dict[str, float]] = field(default_factory=dict)  # camera -> its framing thresholds set
-
+    lsl: LslConfig = field(default_factory=LslConfig)
 
     def camera_names(self) -> list[str]:
         return list(self.cameras)
@@ -121,10 +124,12 @@ def load_rig(rig: str | Path) -> Rig:
         thresholds[cam_name] = base_thresholds.updated(
             check.mapping(own, THRESHOLD_FIELDS, f"cameras.{cam_name}.validation") if own else {}
         )
+    lsl = parse_lsl(check, top["lsl"], getattr(data, "key_lines", {}).get("lsl", 0))
     check.raise_if_errors()
     return Rig(
         name=top["name"], path=path, cameras=cameras, thresholds=thresholds, description=top["description"],
         framing=framing,
+        lsl=lsl,
     )
 
 

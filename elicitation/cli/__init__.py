@@ -9,6 +9,7 @@ import typer
 
 from elicitation.cli import cameras as cli_cameras
 from elicitation.cli import dataset
+from elicitation.cli import lsl as cli_lsl
 from elicitation.cli import report as cli_report
 from elicitation.cli import review as cli_review
 from elicitation.cli import session as cli_session
@@ -58,6 +59,7 @@ app.add_typer(cli_cameras.app, name="cameras")
 app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")
 app.add_typer(dataset.app, name="dataset")
+app.add_typer(cli_lsl.app, name="lsl")
 app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
 app.command("import")(cli_sync.import_command)

@@ -12,6 +12,7 @@ from typing import Any
 
 from elicitation.report.data import SessionReport, load_session, rating_rows
 from elicitation.report.framing import framing_section
+from elicitation.report.lsl import lsl_section
 from elicitation.report.plots import interval_histograms, timeline
 
 STYLE = """
@@ -125,6 +126,7 @@ def _warnings(r: SessionReport) -> str:
 
 def render(r: SessionReport) -> str:
     histograms = interval_histograms(r)
+    streams = lsl_section(r.folder, r.data, r.t0)
     parts = [
         f"<h1>Session report: {e(r.data.get('participant'))}, session {e(r.data.get('session'))}</h1>",
         "<h2>Summary</h2>", _summary(r),
@@ -132,6 +134,7 @@ def render(r: SessionReport) -> str:
         "<h2>Cameras</h2>", _cameras(r),
         "<h2>Files</h2>", _problems(r),
         f"<img alt='frame intervals' src='data:image/png;base64,{histograms}'>" if histograms else "",
+        "<h2>LSL streams recorded</h2>" + streams if streams else "",
         "<h2>Ratings per episode</h2>", _ratings(r),
         "<h2>Review flags</h2>", _review(r),
         "<h2>Penalty marks</h2>", _penalties(r),

@@ -49,6 +49,7 @@ class SessionContext:
     extras: dict[str, Any] = field(default_factory=dict)  # hooks (review step) may keep state here
     disk: Any = None  # elicitation.session.disk.DiskMonitor: raises DiskFull when space runs out
     framing: Any = None  # elicitation.session.framing.FramingMonitor: check-in checks, face_lost rows, .live
+    lsl: Any = None  # elicitation.session.lsl.SessionLsl: takes in the LSL inlets' reports
     _last_status: float = 0.0
     _overlays: int = 0
     _confirming: bool = False
@@ -143,6 +144,8 @@ class SessionContext:
             self.disk.check(now)
         if self.framing is not None:
             self.framing.poll(self)
+        if self.lsl is not None:
+            self.lsl.check(now, self.where)
         if not force and now - self._last_status < every:
             return
         self._last_status = now

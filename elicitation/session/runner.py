@@ -20,13 +20,14 @@ from typing import Any
 from rich.console import Console
 
 from elicitation.errors import ExitCode
-from elicitation.folder import EventLog, RatingsLog, SessionState, utc_now
+from elicitation.folder import RatingsLog, SessionState, utc_now
 from elicitation.review import run_review
 from elicitation.screen import Pages
 from elicitation.session import record, setup
 from elicitation.session.context import SessionAborted, SessionContext
 from elicitation.session.disk import DiskMonitor
 from elicitation.session.framing import FramingFailed, FramingMonitor
+from elicitation.session.lsl import SessionLsl
 from elicitation.session.procedure import init_episodes, run_procedure
 from elicitation.session.steps import ReviewStep
 from hardware import clock
@@ -76,24 +77,27 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
     state: SessionState | None = None
     recorder: Recorder | None = None
     logs: list[Any] = []
+    lsl: SessionLsl | None = None
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         state = setup.open_state(plan, opts, display)
         setup.attach_log(plan.folder)
         runs = state.data["runs"]
         first_suffix = "setup" if not runs else f"resume{len(runs)}"
-        recorder = Recorder(plan.rig, plan.folder / "video", first_suffix=first_suffix, append=bool(runs))
+        lsl = SessionLsl(plan.rig.lsl, plan.folder, state, console)
+        lsl.start(list(plan.rig.cameras))  # the inlets record from before the cameras start
+        recorder = Recorder(plan.rig, plan.folder / "video", first_suffix=first_suffix, append=bool(runs), lsl=True)
         keys = setup.key_input(plan, opts)
         recorder.start()  # CamerasNotStarted: finish_run below notes each camera's error; the CLI exits 3
         t0 = record.begin_run(state, recorder, first_suffix, plan.checks, plan.clips)
-        events = EventLog(plan.folder / "events.tsv", t0)
+        events = lsl.event_log(plan.folder / "events.tsv", t0, recorder.marker_outlet)
         ratings = RatingsLog(plan.folder / "ratings.tsv")
         logs = [events, ratings]
         events.add("recording_start", recorder.started_at or clock.now())
         ctx = SessionContext(
             protocol=plan.protocol, display=display, keys=keys, recorder=recorder, state=state, events=events,
             ratings=ratings, pages=Pages(display.win, plan.protocol.display), console=console,
-            autopilot=keys.autopilot,
+            autopilot=keys.autopilot, lsl=lsl,
         )  # fmt: skip
         ctx.extras["audio_output"] = plan.audio_output
         durations = {c.clip: c.duration_s or 0.0 for c in plan.clips}
@@ -138,6 +142,8 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
         if recorder is not None and state is not None:
             summaries = recorder.stop() if recorder.started_at else recorder.summaries
             result.exit_code = record.finish_run(state, recorder, summaries, result.status, result.exit_code)
+        if lsl is not None:
+            lsl.stop()  # after the cameras: the other devices' streams cover the whole recording
         for table in logs:
             table.close()
         display.close()

@@ -16,6 +16,7 @@ from elicitation.protocol import Episode, Protocol, load_protocol
 from elicitation.screen import Display, KeyInput
 from elicitation.session import preflight as pf
 from elicitation.session.autopilot import Autopilot
+from elicitation.session.lsl import check_lsl
 from elicitation.session.repair import repair_for_resume
 from hardware import clock
 from hardware.provenance import software_versions
@@ -60,6 +61,7 @@ def prepare(opts: Any, console: Console) -> Plan:
     clip_checks, clips = pf.check_stimuli(left)
     audio, audio_output = pf.check_audio(protocol, clips, opts.allow_no_audio)
     checks += [*clip_checks, audio, pf.check_review_camera(protocol, rig)]
+    checks += check_lsl(rig)  # a required LSL stream missing stops us here too
     _report_or_raise(console, checks)  # a bad clip stops us before any camera records a frame
     camera_checks, rate = pf.check_cameras(rig)
     checks += camera_checks

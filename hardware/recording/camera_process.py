@@ -27,6 +27,7 @@ from typing import Any
 
 from hardware import clock
 from hardware.cameras import CameraError, CameraSettings, FrameTimeout, create_camera
+from hardware.lsl import CameraOutlet, CameraStreamSpec
 from hardware.recording.preview import PreviewPublisher
 from hardware.recording.writer import HOLDBACK_S, RecordingWriter, Rotation
 
@@ -50,6 +51,7 @@ class AcquisitionJob:
     buffer_seconds: float = 3.0
     backpressure: bool = False  # benchmarks: wait for the writer instead of dropping
     preview: str = ""  # shared-memory name of this camera's preview slot ("" = no previews)
+    lsl: CameraStreamSpec | None = None  # an LSL stream with one sample per frame written
 
 
 def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
@@ -69,7 +71,8 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
         fmt = camera.configure(job.settings)
         # benchmarks push frames as fast as the writer takes them and need no marker hold-back
         holdback = 0.0 if job.backpressure else HOLDBACK_S
-        writer = RecordingWriter(name, fmt, job.out_dir, job.first_suffix, job.append, holdback)
+        outlet = _open_outlet(job, events)
+        writer = RecordingWriter(name, fmt, job.out_dir, job.first_suffix, job.append, holdback, outlet)
     except Exception as exc:  # open/configure errors go to the experimenter, not a traceback
         health[STATE] = FAILED
         events.put(
@@ -150,6 +153,17 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
     elif not error:
         health[STATE] = STOPPED
     events.put(("summary", name, summary))
+
+
+def _open_outlet(job: AcquisitionJob, events: Any) -> CameraOutlet | None:
+    """The camera's LSL stream; a failure to open it is a warning, the recording goes on without it."""
+    if job.lsl is None:
+        return None
+    try:
+        return CameraOutlet(job.lsl)
+    except Exception as exc:  # noqa: BLE001 - liblsl's own errors
+        events.put(("warning", job.settings.name, f"LSL stream {job.lsl.name} not opened: {exc}"))
+        return None
 
 
 def _listen(control: Connection, writer: RecordingWriter, stop: threading.Event) -> None:

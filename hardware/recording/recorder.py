@@ -23,6 +23,7 @@ from typing import Any
 from hardware import clock
 from hardware.cameras import CameraError
 from hardware.errors import HardwareError
+from hardware.lsl import MarkerOutlet
 from hardware.recording import camera_process as acquisition
 from hardware.recording.camera_process import AcquisitionJob
 from hardware.recording.preview import PreviewSlots
@@ -71,6 +72,7 @@ class Recorder:
         append: bool = False,
         backpressure: bool = False,
         previews: bool = True,
+        lsl: bool = False,  # send the rig's LSL streams (rig.lsl: markers, one per camera) while recording
     ) -> None:
         self.rig = rig
         self.out_dir = Path(out_dir)
@@ -89,6 +91,8 @@ class Recorder:
         self._ctx = mp.get_context("spawn")  # no fork: the parent may hold an OpenGL context
         self._events: Any = None
         self._markers: Any = None
+        self.lsl = rig.lsl if lsl else None
+        self.marker_outlet: MarkerOutlet | None = None
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self, timeout: float = START_TIMEOUT_S) -> None:
@@ -100,7 +104,8 @@ class Recorder:
             health = self._ctx.Array("d", acquisition.HEALTH_SIZE, lock=False)
             preview = self._slots.create(name, settings) if self.previews else ""
             job = AcquisitionJob(
-                settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure, preview
+                settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure, preview,
+                self.lsl.camera_spec(name, settings.fps) if self.lsl else None,
             )
             process = self._ctx.Process(
                 target=acquisition.run, args=(job, child_end, self._events, health), name=f"camera-{name}"
@@ -129,6 +134,7 @@ class Recorder:
         if self.errors:
             self.stop()
             raise CamerasNotStarted("cameras did not start: " + "; ".join(self.errors.values()))
+        self.marker_outlet = self.lsl.open_marker_outlet() if self.lsl else None
         self.started_at = clock.now()
         fd = os.open(self.out_dir / "markers.tsv", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.fchmod(fd, 0o600)
@@ -188,6 +194,8 @@ class Recorder:
         clean = " ".join(label.split())  # no tabs or newlines in a TSV cell
         self._markers.write(f"{at:.6f}\t{clean}\n")
         self._markers.flush()
+        if self.marker_outlet is not None:
+            self.marker_outlet.push({"source": "recorder", "label": clean}, at)
         return at
 
     def new_files(self, suffix: str, at: float | None = None) -> float:

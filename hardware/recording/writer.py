@@ -15,6 +15,7 @@ from typing import Any
 
 from hardware import clock
 from hardware.cameras.base import Frame, StreamFormat
+from hardware.lsl import CameraOutlet
 from hardware.video import (
     DiskFull,
     FramesTsvWriter,
@@ -24,6 +25,7 @@ from hardware.video import (
     count_frames,
     drop_rows_beyond,
     is_disk_full,
+    read_frames_tsv,
 )
 
 HOLDBACK_S = 0.25  # a new-file command may arrive this late and still split at the exact frame
@@ -41,7 +43,8 @@ def video_name(camera: str, suffix: str) -> str:
 
 class RecordingWriter:
     def __init__(
-        self, camera: str, fmt: StreamFormat, out_dir: str, first_suffix: str, append: bool, holdback_s: float
+        self, camera: str, fmt: StreamFormat, out_dir: str, first_suffix: str, append: bool, holdback_s: float,
+        outlet: CameraOutlet | None = None,
     ) -> None:
         self.camera = camera
         self.holdback_s = holdback_s
@@ -58,6 +61,8 @@ class RecordingWriter:
         self._last_time = float("-inf")
         self._closers: list[threading.Thread] = []
         self._failed_files: set[str] = set()  # files whose encoder failed: checked against their rows
+        self.outlet = outlet  # LSL: one sample per row written (hardware/lsl/outlets.py)
+        self._file_index = _distinct_files(self.tsv.path) - 1 if outlet is not None and append else -1
 
     def _open(self, suffix: str) -> VideoWriter:
         video = VideoWriter(self.out_dir / video_name(self.camera, suffix), self.format)
@@ -145,6 +150,9 @@ class RecordingWriter:
         # the row is written only once ffmpeg has the frame, so frames.tsv never lists a frame the
         # video cannot have
         self.tsv.write(frame.frame_id, frame.host_time, frame.camera_time, entry["file"], file_frame)
+        if self.outlet is not None:
+            self._file_index += file_frame == 0  # the n-th distinct file of frames.tsv
+            self.outlet.push(frame.frame_id, self.tsv.next_frame - 1, self._file_index, frame.host_time)
         self.tsv.flush_if_due(frame.host_time)
         self.frames_written += 1
         self._last_time = frame.host_time
@@ -198,3 +206,8 @@ class RecordingWriter:
             "error": "; ".join(errors),
             **extra,
         }
+
+
+def _distinct_files(path: Path) -> int:
+    """How many distinct files an existing frames.tsv lists (a resumed run's LSL file_index goes on from it)."""
+    return len(set(read_frames_tsv(path).file)) if path.exists() else 0
