@@ -7,7 +7,7 @@ elicitation.web in a thread of its own, never in the PsychoPy frame loop.
 from __future__ import annotations
 
 from elicitation.dashboard.app import ACTIONS, Buttons, dashboard_app
-from elicitation.dashboard.framing import FramingMonitor, framing_dict
+from elicitation.dashboard.framing import FramingMonitor
 from elicitation.dashboard.live import LiveState
 from elicitation.dashboard.pictures import FrameSource, Picture, Pictures
 
@@ -20,5 +20,4 @@ __all__ = [
     "Picture",
     "Pictures",
     "dashboard_app",
-    "framing_dict",
 ]

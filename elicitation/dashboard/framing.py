@@ -1,7 +1,7 @@
 """The framing checks of every camera, run on its preview frames in a thread of their own.
 
 ``FramingMonitor`` runs hardware.vision's ``check_framing`` on each camera's latest preview frame
-(at most every ``every_s``) and keeps the last result as a JSON-ready dict for the page: the face
+(at most every ``every_s``) and keeps the last result (``Framing.as_dict()``) for the page: the face
 box, light, clipped and crushed shares, focus against a reference, and each check's verdict. The
 reference focus is taken on request (the page's button): the check-in value to compare against.
 """
@@ -18,26 +18,6 @@ from elicitation.dashboard.pictures import Pictures
 log = logging.getLogger(__name__)
 
 EVERY_S = 0.5
-
-
-def framing_dict(framing: Any) -> dict[str, Any]:
-    """hardware.vision's Framing as plain data."""
-    face = framing.face
-    return {
-        "ok": bool(framing.ok),
-        "face": None if face is None else {"x": int(face.x), "y": int(face.y), "w": int(face.w), "h": int(face.h)},
-        "mean_light": _num(framing.mean_light),
-        "clipped_share": _num(framing.clipped_share),
-        "crushed_share": _num(framing.crushed_share),
-        "focus": _num(framing.focus),
-        "checks": {
-            name: {"ok": bool(c.ok), "value": _num(c.value), "text": str(c.text)} for name, c in framing.checks.items()
-        },
-    }
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None else round(float(value), 4)
 
 
 class FramingMonitor:
@@ -91,7 +71,7 @@ class FramingMonitor:
             self._seen[name] = frame.seq
             with self._lock:
                 reference = self._reference.get(name)
-            result = framing_dict(self._check(frame.image, self.thresholds, reference_focus=reference))
+            result = self._check(frame.image, self.thresholds, reference_focus=reference).as_dict()
             result["seq"] = int(frame.seq)
             with self._lock:
                 self._results[name] = result

@@ -34,19 +34,28 @@ class Picture:
 class Pictures:
     """The cameras' pictures for the page: the latest preview of each, JPEG-encoded on demand."""
 
-    def __init__(self, readers: Mapping[str, FrameSource], quality: int = QUALITY) -> None:
-        self.readers = dict(readers)
+    def __init__(
+        self, readers: Mapping[str, FrameSource], quality: int = QUALITY, names: list[str] | None = None
+    ) -> None:
+        self.readers = dict(readers)  # may be filled in later (attach), for cameras named in ``names``
+        self._names = list(names) if names is not None else list(self.readers)
         self.quality = quality
         self._cache: dict[str, Picture] = {}
         self._lock = threading.Lock()
 
     @property
     def names(self) -> list[str]:
-        return list(self.readers)
+        return self._names + [n for n in self.readers if n not in self._names]
+
+    def attach(self, readers: Mapping[str, FrameSource]) -> None:
+        self.readers.update(readers)
 
     def frame(self, name: str) -> Any:
-        """The latest PreviewFrame of camera ``name`` (None before its first); KeyError for an unknown name."""
-        return self.readers[name].latest()
+        """The latest PreviewFrame of camera ``name`` (None before its first or without a reader)."""
+        if name not in self.names:
+            raise KeyError(name)
+        reader = self.readers.get(name)
+        return None if reader is None else reader.latest()
 
     def picture(self, name: str) -> Picture | None:
         """The latest frame of ``name`` as JPEG (encoded once per new frame)."""

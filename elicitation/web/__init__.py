@@ -8,8 +8,20 @@ server-rendered page template that loads only /static (``page``, ``esc``).
 from __future__ import annotations
 
 from elicitation.web.app import cookie_name, make_app, new_token
+from elicitation.web.desktop import has_desktop, open_browser
 from elicitation.web.html import esc, page
 from elicitation.web.images import jpeg
 from elicitation.web.server import WebServer, is_loopback
 
-__all__ = ["WebServer", "cookie_name", "esc", "is_loopback", "jpeg", "make_app", "new_token", "page"]
+__all__ = [
+    "WebServer",
+    "cookie_name",
+    "esc",
+    "has_desktop",
+    "is_loopback",
+    "jpeg",
+    "make_app",
+    "new_token",
+    "open_browser",
+    "page",
+]
