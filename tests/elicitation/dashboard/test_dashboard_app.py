@@ -84,7 +84,8 @@ def test_buttons_press_the_experimenter_s_keys_and_confirm_needs_the_abort_quest
     answer = client.post("/press/pause")
     assert answer.status_code == 200 and answer.json()["key"] == keys.pause
     assert client.post("/press/penalty").json()["key"] == keys.penalty
-    assert [(k.name, k.source) for k in remote.due(clock.now())] == [(keys.pause, "dashboard"), (keys.penalty, "dashboard")]
+    pressed = [(k.name, k.source) for k in remote.due(clock.now())]
+    assert pressed == [(keys.pause, "dashboard"), (keys.penalty, "dashboard")]
     assert client.post("/press/confirm").status_code == 409 and client.post("/press/cancel").status_code == 409
     assert client.post("/press/launch").status_code == 404
     assert client.get("/press/pause").status_code == 405

@@ -57,7 +57,8 @@ def test_events_say_who_pressed_in_a_source_column_and_tell_a_listener(tmp_path)
 
 
 def test_an_events_file_from_before_the_source_column_stays_readable_when_a_resume_appends(tmp_path):
-    old = "onset\tduration\ttrial_type\tepisode\tstimulus\tclock_time\n0.000000\tn/a\trecording_start\tn/a\tn/a\t10.000000\n"
+    old = "onset\tduration\ttrial_type\tepisode\tstimulus\tclock_time\n"
+    old += "0.000000\tn/a\trecording_start\tn/a\tn/a\t10.000000\n"
     (tmp_path / "events.tsv").write_text(old)
     log = EventLog(tmp_path / "events.tsv", t0=10.0)
     log.add("pause", 11.0, duration=0.5, source="keyboard")
