@@ -50,6 +50,14 @@ class Pictures:
     def attach(self, readers: Mapping[str, FrameSource]) -> None:
         self.readers.update(readers)
 
+    def close(self) -> None:
+        """Close the readers that can be closed (shared-memory mappings); no pictures afterwards."""
+        readers, self.readers = self.readers, {}
+        for reader in readers.values():
+            close = getattr(reader, "close", None)
+            if close is not None:
+                close()
+
     def frame(self, name: str) -> Any:
         """The latest PreviewFrame of camera ``name`` (None before its first or without a reader)."""
         if name not in self.names:

@@ -18,15 +18,22 @@ from elicitation.dashboard import Buttons, LiveState, Pictures, dashboard_app
 from elicitation.protocol import Protocol
 from elicitation.screen import RemoteKeys
 from elicitation.web import WebServer, is_loopback, new_token, open_browser
-from hardware.recording import Recorder
+from hardware.recording import PreviewReader, Recorder
 
 log = logging.getLogger(__name__)
 
 
-def preview_readers(recorder: Recorder) -> dict[str, Any]:
-    """The recorder's preview readers, one per camera that publishes previews."""
-    readers = getattr(recorder, "preview_readers", None)
-    return dict(readers()) if callable(readers) else {}
+def preview_readers(recorder: Recorder) -> dict[str, PreviewReader]:
+    """A reader of each camera's preview slot (shared memory the camera process writes)."""
+    readers = {}
+    for camera, shm_name in recorder.preview_names.items():
+        if not shm_name:
+            continue
+        try:
+            readers[camera] = PreviewReader(shm_name)
+        except (FileNotFoundError, OSError) as exc:  # the camera failed before its slot was made
+            log.warning("camera %s: no preview for the dashboard (%s)", camera, exc)
+    return readers
 
 
 class SessionDashboard:
@@ -41,7 +48,7 @@ class SessionDashboard:
     def start(self, console: Console, open_page: bool = True) -> SessionDashboard:
         """Listen (OSError when the address cannot be bound), print the link, open it on a desktop."""
         self.server.start()
-        console.print(f"dashboard: [link={self.server.url}]{self.server.url}[/link]", highlight=False)
+        console.print(f"dashboard: {self.server.url}", highlight=False, soft_wrap=True)
         if not is_loopback(self.server.host):
             console.print(f"[yellow]warning[/]: the dashboard listens on {self.server.host}, beyond this computer: "
                           "anyone on that network with the link can see the cameras and press its buttons")  # fmt: skip
@@ -63,3 +70,4 @@ class SessionDashboard:
         if status is not None:
             self.live.publish(status=status, overlay=None, clip=None)
         self.server.stop()
+        self.pictures.close()

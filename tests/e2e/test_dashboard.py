@@ -1,0 +1,114 @@
+"""The live dashboard of a running autopilot demo, in a real browser (Playwright driving Debian's
+Chromium): a picture of each sim camera that changes over time (the frame-id barcode of two fetched
+pictures increases), the page's pause button pauses the session (events.tsv's pause row says
+source dashboard), and a request without the token gets 403. With $ELICIT_SCREENSHOT_DIR set, a
+screenshot of the dashboard goes there (dashboard.png)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import httpx
+import numpy as np
+import pytest
+
+from elicitation.folder import read_tsv
+from hardware.cameras.sim import barcode
+from hardware.rig import load_rig
+from tests.conftest import REPO
+from tests.xdisplay import display_env
+
+URL = re.compile(r"dashboard: (http://127\.0\.0\.1:\d+/\?token=[\w-]+)")
+RIG = load_rig("sim")
+
+
+def frame_id(data: bytes, camera: str) -> int:
+    """The barcode of a preview picture, read at the camera's own size (previews are downscaled)."""
+    settings = RIG.cameras[camera]
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    return barcode.read(cv2.resize(image, (settings.width, settings.height), interpolation=cv2.INTER_NEAREST))
+
+
+def wait_for(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def demo(tmp_path):
+    env = {**display_env(), "ELICIT_NO_BROWSER": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "elicitation", "demo", "--out", str(tmp_path / "data"), "--no-open"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    url = None
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            match = URL.search(line)
+            if match:
+                url = match.group(1)
+                break
+        assert url, "no dashboard link printed:\n" + "".join(lines)
+        yield proc, url, tmp_path / "data" / "sub-demo" / "ses-1", lines
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=120)
+
+
+@pytest.mark.slow
+def test_the_dashboard_of_a_running_demo_shows_each_camera_and_its_pause_button_pauses(demo, browser):
+    proc, url, folder, lines = demo
+    base = url.split("/?")[0]
+    for path in ("/", "/state.json", "/static/base.css", f"/camera/{next(iter(RIG.cameras))}.jpg"):
+        assert httpx.get(base + path, timeout=10).status_code == 403, path
+
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto(url)
+    for camera in RIG.cameras:  # every camera's picture has arrived in the page
+        tab.wait_for_selector(f'img[data-picture="{camera}"][data-seq]', timeout=60_000)
+    ids = {}
+    for camera in RIG.cameras:
+        first = tab.context.request.get(f"{base}/camera/{camera}.jpg")  # the page's cookie, no token in the URL
+        assert first.status == 200 and first.headers["content-type"] == "image/jpeg"
+        ids[camera] = frame_id(first.body(), camera)
+    time.sleep(1.0)
+    for camera in RIG.cameras:
+        later = frame_id(tab.context.request.get(f"{base}/camera/{camera}.jpg").body(), camera)
+        assert later > ids[camera] > 0, (camera, ids[camera], later)  # 60 fps: about 60 frames later
+        assert later - ids[camera] < 200
+
+    # pause when nothing covers the screen, so the pause is the page's and not the autopilot's drill
+    wait_for(lambda: tab.text_content("#pause") == "Pause" and "running" == tab.text_content("#status"),
+             60, "the session running without an overlay")  # fmt: skip
+    tab.click("#pause")
+    wait_for(lambda: tab.text_content("#pause") == "Resume", 10, "the page to show the session paused")
+    shots = os.environ.get("ELICIT_SCREENSHOT_DIR")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        tab.wait_for_timeout(500)  # a fresh picture and state
+        tab.screenshot(path=str(Path(shots) / "dashboard.png"), full_page=True)
+    assert proc.poll() is None
+    time.sleep(0.5)
+    tab.click("#pause")  # Resume
+    rows = wait_for(lambda: [r for r in read_tsv(folder / "events.tsv")
+                             if r["trial_type"] == "pause" and r["source"].startswith("dashboard")],
+                    10, "the pause row in events.tsv")  # fmt: skip
+    assert rows[0]["source"] == "dashboard" and float(rows[0]["duration"]) >= 0.4
+    wait_for(lambda: tab.locator('#events tr[data-event="pause"]').count() >= 1, 5, "the pause row in the page")
+    tab.close()
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, "".join(lines) + out
