@@ -65,7 +65,8 @@
     const cls = state === "failed" ? "bad" : (h.dropped ? "warn" : "ok");
     card.querySelector("[data-health]").innerHTML =
       `<span class="${cls}">${Elicit.esc(state)}</span> ` +
-      `${h.fps !== undefined ? h.fps.toFixed(1) : "-"} fps, ${h.written ?? "-"} frames written, ` +
+      `${h.fps !== undefined ? h.fps.toFixed(1) : "-"} fps, ` +
+      (framing ? `${h.frames ?? "-"} frames (none recorded), ` : `${h.written ?? "-"} frames written, `) +
       `<span class="${h.dropped ? "warn" : ""}">${h.dropped ?? "-"} dropped</span>` +
       (pic ? ` <span class="dim">${pic.width}x${pic.height} preview, frame ${pic.frame_id}</span>` : "") +
       (h.error ? `<br><span class="bad">${Elicit.esc(h.error)}</span>` : "");
