@@ -10,6 +10,7 @@ camera process), read and JPEG-encoded in the web thread.
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 from rich.console import Console
@@ -51,7 +52,9 @@ class SessionDashboard:
         console.print(f"dashboard: {self.server.url}", highlight=False, soft_wrap=True)
         if not is_loopback(self.server.host):
             console.print(f"[yellow]warning[/]: the dashboard listens on {self.server.host}, beyond this computer: "
-                          "anyone on that network with the link can see the cameras and press its buttons")  # fmt: skip
+                          "anyone on that network with the link can see the cameras and press its buttons "
+                          f"(from another computer: {self.server.url.replace('127.0.0.1', socket.gethostname(), 1)})",
+                          highlight=False)  # fmt: skip
         log.info("dashboard listening on %s:%s", self.server.host, self.server.port)
         if open_page:
             open_browser(self.server.url)
