@@ -10,6 +10,7 @@ cameras:
     height: 480
     pixel_format: mono8           # mono8 | bgr24 | bayer_rggb8 ... | mjpeg
     fps: 60
+    framing: {min_face_share: 0.2}  # optional: this camera's framing thresholds (hardware/vision/framing.py)
     # backend-specific keys follow, e.g. for sim: drop_frames, jitter_ms, drift_ppm ...
 ```
 Unknown keys, wrong types and missing fields are refused with file, line and key.
@@ -25,6 +26,7 @@ from hardware.cameras import BACKENDS, CameraSettings, backend_module
 from hardware.cameras.base import PIXEL_FORMATS, BackendUnavailable
 from hardware.strict_yaml import Checker, ConfigError, Field, load_yaml, positive
 from hardware.thresholds import THRESHOLD_FIELDS, Thresholds
+from hardware.vision import THRESHOLD_FIELDS as FRAMING_FIELDS
 
 RIGS_DIR = Path(__file__).parent / "rigs"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")  # fullmatch: "$" would allow a final newline
@@ -43,6 +45,7 @@ CAMERA_FIELDS = {
     "pixel_format": Field(str, required=True, choices=tuple(PIXEL_FORMATS)),
     "fps": Field(float, required=True, check=positive),
     "validation": Field(dict, default=None),
+    "framing": Field(dict, default=None),
     "description": Field(str, default=""),
 }
 
@@ -54,6 +57,8 @@ class Rig:
     cameras: dict[str, CameraSettings]
     thresholds: dict[str, Thresholds] = field(default_factory=dict)
     description: str = ""
+    framing: dict[str, dict[str, float]] = field(default_factory=dict)  # camera -> its framing thresholds set
+
 
     def camera_names(self) -> list[str]:
         return list(self.cameras)
@@ -78,6 +83,7 @@ def load_rig(rig: str | Path) -> Rig:
     )
     cameras: dict[str, CameraSettings] = {}
     thresholds: dict[str, Thresholds] = {}
+    framing: dict[str, dict[str, float]] = {}
     raw_cameras = top["cameras"] or {}
     if isinstance(raw_cameras, dict) and not raw_cameras:
         check.fail(getattr(data, "line", 1), "rig: 'cameras' lists no camera")
@@ -108,13 +114,17 @@ def load_rig(rig: str | Path) -> Rig:
             fps=values["fps"],
             options=options,
         )
+        if values["framing"]:
+            checked = check.mapping(values["framing"], FRAMING_FIELDS, f"cameras.{cam_name}.framing", line)
+            framing[cam_name] = {k: checked[k] for k in values["framing"] if k in FRAMING_FIELDS}
         own = values["validation"]
         thresholds[cam_name] = base_thresholds.updated(
             check.mapping(own, THRESHOLD_FIELDS, f"cameras.{cam_name}.validation") if own else {}
         )
     check.raise_if_errors()
     return Rig(
-        name=top["name"], path=path, cameras=cameras, thresholds=thresholds, description=top["description"]
+        name=top["name"], path=path, cameras=cameras, thresholds=thresholds, description=top["description"],
+        framing=framing,
     )
 
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from elicitation.protocol.loader import Episode, Protocol, load_protocol
-from elicitation.protocol.schema import Display, Keys, RatingKeys, RatingSettings, ReviewKeys, ReviewSettings
+from elicitation.protocol.schema import (
+    Display,
+    FramingSettings,
+    Keys,
+    RatingKeys,
+    RatingSettings,
+    ReviewKeys,
+    ReviewSettings,
+)
 
 __all__ = [
     "Display",
     "Episode",
+    "FramingSettings",
     "Keys",
     "Protocol",
     "RatingKeys",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from elicitation.protocol.schema import (
     AUDIO_FIELDS,
     BUILTIN_STEPS,
     DISPLAY_FIELDS,
+    FRAMING_FIELDS,
     KEY_FIELDS,
     PARTICIPANT_KEYS,
     PENALTY_FIELDS,
@@ -31,6 +32,7 @@ from elicitation.protocol.schema import (
     SCREEN_FIELDS,
     SYNC_FIELDS,
     Display,
+    FramingSettings,
     Keys,
     RatingSettings,
     ReviewSettings,
@@ -38,6 +40,7 @@ from elicitation.protocol.schema import (
     SyncFlash,
 )
 from hardware.strict_yaml import Checker, ConfigError, load_yaml
+from hardware.vision import FramingThresholds
 from stimuli.manifest import Clip, Manifest, load_manifest
 
 
@@ -74,6 +77,7 @@ class Protocol:
     after: list[str]
     on_resume: list[str]
     description: str = ""
+    framing: FramingSettings = field(default_factory=FramingSettings)
 
     def text(self, screen: str, **values: Any) -> str:
         """A screen's text with its placeholders filled."""
@@ -110,6 +114,7 @@ def load_protocol(path: str | Path) -> Protocol:
         section("review", REVIEW_FIELDS),
     )
     penalty, audio = section("penalty", PENALTY_FIELDS), section("audio", AUDIO_FIELDS)
+    framing = section("framing", FRAMING_FIELDS)
     screens: dict[str, Screen] = {}
     raw_screens = top["screens"] if isinstance(top["screens"], dict) else {}
     for name, entry in raw_screens.items():
@@ -126,6 +131,8 @@ def load_protocol(path: str | Path) -> Protocol:
     for name in REQUIRED_SCREENS:
         if name not in screens:
             check.fail(lines.get("screens", 1), f"screens: missing the '{name}' screen (the session shows it)")
+    if framing["checkin"] not in screens and framing["checkin"] != FRAMING_FIELDS["checkin"].default:
+        check.fail(lines.get("framing", 1), f"framing.checkin: no screen '{framing['checkin']}'")
     for key in ("prompt", "help", "incomplete"):
         _check_placeholders(check, rating[key], f"rating.{key}", lines.get("rating", 1))
     for key in ("text", "hint"):
@@ -194,6 +201,10 @@ def load_protocol(path: str | Path) -> Protocol:
         rating=RatingSettings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in rating.items()}),
         review=ReviewSettings(**review),
         screens=screens,
+        framing=FramingSettings(
+            **{k: framing[k] for k in ("required", "checkin", "camera", "face_lost_min_s")},
+            thresholds=FramingThresholds().updated(framing),
+        ),
         **steps,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hardware.recording.health import any_failed, health_line
 from hardware.recording.preview import PREVIEW_HZ, PREVIEW_MAX_WIDTH, PreviewFrame, PreviewReader, preview_shape
 from hardware.recording.recorder import CamerasNotStarted, Recorder, RecorderError
+from hardware.recording.watch import FramingWatch
 
 __all__ = [
     "PREVIEW_HZ",
@@ -13,6 +14,7 @@ __all__ = [
     "PreviewReader",
     "preview_shape",
     "CamerasNotStarted",
+    "FramingWatch",
     "Recorder",
     "RecorderError",
     "any_failed",

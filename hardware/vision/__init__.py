@@ -5,6 +5,7 @@ from __future__ import annotations
 from hardware.vision.detect import DETECTOR, DETECTORS, Box, detect_face, detector, to_gray
 from hardware.vision.framing import (
     CHECKS,
+    THRESHOLD_FIELDS,
     Check,
     Framing,
     FramingThresholds,
@@ -16,6 +17,7 @@ __all__ = [
     "CHECKS",
     "DETECTOR",
     "DETECTORS",
+    "THRESHOLD_FIELDS",
     "Box",
     "Check",
     "Framing",

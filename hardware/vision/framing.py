@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from hardware.strict_yaml import Field, non_negative
 from hardware.vision.detect import Box, detect_face, to_gray
 
 CLIPPED = 250  # grey levels at or above: clipped highlights
@@ -45,6 +46,9 @@ class FramingThresholds:
     def updated(self, values: dict[str, Any]) -> FramingThresholds:
         known = {f.name for f in fields(self)}
         return replace(self, **{k: float(v) for k, v in values.items() if k in known and v is not None})
+
+
+THRESHOLD_FIELDS = {f.name: Field(float, default=f.default, check=non_negative) for f in fields(FramingThresholds)}
 
 
 @dataclass(frozen=True)

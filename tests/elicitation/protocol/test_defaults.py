@@ -59,3 +59,26 @@ def test_the_autopilot_presses_the_rating_and_review_keys_of_the_settings(minima
     assert names[0] == "g" and names[-1] == "q" and names[1] in "123"
     pilot.on_screen("review", 400.0, later=True, flags=2, categories=3)
     assert [k.name for k in pilot.due(500.0)] == ["v", "q"]
+
+
+def test_framing_section_defaults_come_from_the_thresholds_and_can_be_set(minimal, tmp_path):
+    from elicitation.protocol import FramingSettings
+    from hardware.vision import FramingThresholds
+
+    assert minimal.framing == FramingSettings() and minimal.framing.thresholds == FramingThresholds()
+    assert minimal.framing.required is False and minimal.framing.face_lost_min_s == 0.3
+    path = tmp_path / "framing.yaml"
+    path.write_text(MINIMAL + "framing: {required: true, face_lost_min_s: 0.5, min_face_share: 0.2}\n")
+    framing = load_protocol(path).framing
+    assert framing.required and framing.face_lost_min_s == 0.5
+    assert framing.thresholds == FramingThresholds(min_face_share=0.2)
+
+
+def test_framing_section_is_strict(tmp_path):
+    from hardware.strict_yaml import ConfigError
+
+    path = tmp_path / "framing.yaml"
+    path.write_text(MINIMAL + "framing: {min_face_shar: 0.2, checkin: nowhere}\n")
+    with pytest.raises(ConfigError) as err:
+        load_protocol(path)
+    assert "did you mean 'min_face_share'" in str(err.value) and "no screen 'nowhere'" in str(err.value)

@@ -104,3 +104,40 @@ def test_a_reader_never_gets_a_torn_frame():
         slots.close()
     assert seen > 100
     assert reader.torn_reads > 0, "the writer never overlapped a read: the test proved nothing"
+
+
+def test_framing_watch_checks_the_previews_in_its_own_process(tmp_path):
+    """The watched camera on every preview, the other every every_s; a face_away gap shows as no face."""
+    import threading
+
+    from hardware.recording import FramingWatch
+
+    rig = write_rig(
+        tmp_path / "rig.yaml",
+        {
+            "front": sim_camera(640, 480, face={"image": "astronaut", "face_away": [[1.5, 2.5]]}),
+            "side": sim_camera(640, 480, face={"image": "astronaut"}),
+        },
+    )
+    results: list[tuple] = []
+    lock = threading.Lock()
+
+    def take(camera, host_time, frame_id, framing):
+        with lock:
+            results.append((camera, frame_id, framing))
+
+    with Recorder(load_rig(rig), tmp_path / "rec") as rec:
+        watch = FramingWatch(rec.preview_names, "front", take, every_s=1.0)
+        watch.start()
+        time.sleep(4.5)
+        watch.set_reference("side", 1e6)  # an absurd check-in focus: the side camera's focus check now fails
+        time.sleep(1.5)
+        watch.stop()
+        assert not watch.alive
+    front = [(fid, f) for cam, fid, f in results if cam == "front"]
+    side = [f for cam, _, f in results if cam == "side"]
+    assert len(front) > 3 * len(side) > 0  # every preview of the watched camera, the other once a second
+    away = [f["face"] is None for fid, f in front if 100 <= fid < 140]  # 1.67-2.33 s: inside face_away
+    present = [f["face"] is not None for fid, f in front if fid < 80 or fid > 160]
+    assert away and all(away) and present and all(present)
+    assert side[0]["ok"] and not side[-1]["checks"]["focus"]["ok"]
