@@ -21,6 +21,7 @@ from elicitation.folder import BadInput
 from elicitation.web import WebServer, is_loopback, new_token, open_browser
 from hardware.recording import PreviewReader, Recorder, any_failed, health_line
 from hardware.rig import load_rig
+from hardware.vision import FramingThresholds
 
 PUBLISH_EVERY_S = 0.25
 CONSOLE_EVERY_S = 5.0
@@ -42,7 +43,8 @@ def preview(
         recorder.start()  # CamerasNotStarted: exit 3, every camera stopped again
         pictures = Pictures({name: PreviewReader(shm) for name, shm in recorder.preview_names.items() if shm},
                             names=list(loaded.cameras))  # fmt: skip
-        monitor = FramingMonitor(pictures).start()
+        thresholds = {name: FramingThresholds().updated(loaded.framing.get(name, {})) for name in loaded.cameras}
+        monitor = FramingMonitor(pictures, thresholds).start()  # the rig's cameras.<name>.framing thresholds
         app = dashboard_app(token=new_token(), title=live.snapshot_field("title"), live=live, pictures=pictures,
                             framing=monitor)  # fmt: skip
         server = WebServer(app, host=host, port=port)

@@ -51,7 +51,7 @@ def dashboard_app(*, token: str, title: str, live: LiveState, pictures: Pictures
                               keys=buttons.keys if buttons else None)  # fmt: skip
 
     async def state(request: Request) -> Response:
-        checks = framing.results() if framing is not None else {}
+        checks = framing.results() if framing is not None else live.framing()
         cameras = {name: {"picture": pictures.info(name), "framing": checks.get(name)} for name in pictures.names}
         return JSONResponse({"live": live.snapshot(), "cameras": cameras}, headers=NO_STORE)
 

@@ -30,7 +30,7 @@ class FramingMonitor:
 
             check = check or check_framing
             thresholds = thresholds if thresholds is not None else FramingThresholds()
-        self.pictures = pictures
+        self.pictures = pictures  # thresholds: one set for every camera, or camera name -> its set
         self.thresholds = thresholds
         self.every_s = every_s
         self._check = check
@@ -71,7 +71,12 @@ class FramingMonitor:
             self._seen[name] = frame.seq
             with self._lock:
                 reference = self._reference.get(name)
-            result = self._check(frame.image, self.thresholds, reference_focus=reference).as_dict()
+            thresholds = self.thresholds.get(name) if isinstance(self.thresholds, dict) else self.thresholds
+            if thresholds is None:
+                from hardware.vision import FramingThresholds
+
+                thresholds = FramingThresholds()
+            result = self._check(frame.image, thresholds, reference_focus=reference).as_dict()
             result["seq"] = int(frame.seq)
             with self._lock:
                 self._results[name] = result

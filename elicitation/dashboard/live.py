@@ -28,6 +28,7 @@ class LiveState:
             "penalties": 0, "face": None, "status": "starting", "overlay_since": None, "warnings": [],
         }  # fmt: skip
         self._events: deque[dict[str, str]] = deque(maxlen=MAX_EVENTS)
+        self._framing: dict[str, dict[str, Any]] = {}
         self._event_count = 0
         self._face_lost = 0
         self._last_publish = 0.0
@@ -55,6 +56,15 @@ class LiveState:
             self._event_count += 1
             if row.get("trial_type") == "face_lost":
                 self._face_lost += 1
+
+    def set_framing(self, camera: str, framing: dict[str, Any]) -> None:
+        """A camera's latest framing checks (hardware.vision Framing.as_dict()), e.g. from the framing watch."""
+        with self._lock:
+            self._framing[camera] = dict(framing)
+
+    def framing(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            return dict(self._framing)
 
     def snapshot_field(self, name: str) -> Any:
         with self._lock:

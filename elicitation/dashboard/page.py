@@ -10,13 +10,10 @@ from elicitation.web import esc, page
 
 def _camera_card(name: str, framing: bool) -> str:
     n = esc(name)
-    checks = (
-        f'<table class="checks" data-checks="{n}"></table>'
-        f'<button data-focus="{n}" title="the focus now becomes the value to compare against">'
-        "Take focus reference</button>"
-        if framing
-        else ""
-    )
+    checks = f'<table class="checks" data-checks="{n}"></table>'  # filled when framing checks run
+    if framing:
+        checks += (f'<button data-focus="{n}" title="the focus now becomes the value to compare against">'
+                   "Take focus reference</button>")  # fmt: skip
     return (
         f'<div class="card camera" data-camera="{n}"><h2>{n}</h2>'
         f'<div class="picture"><img data-picture="{n}" alt="camera {n}" width="480"><canvas></canvas></div>'

@@ -103,6 +103,9 @@ def test_the_state_carries_the_session_as_the_frame_loop_published_it(served):
     assert state["where"] == "episode 02/03" and state["penalties"] == 2
     assert state["cameras"]["cam_a"]["fps"] == 60.0 and state["face_lost_count"] == 1
     assert state["events"][-1]["trial_type"] == "face_lost"
+    live.set_framing("cam_a", {"ok": False, "face": None, "checks": {"face": {"ok": False, "text": "no face"}}})
+    cameras = client.get("/state.json").json()["cameras"]
+    assert cameras["cam_a"]["framing"]["checks"]["face"]["text"] == "no face" and cameras["cam_b"]["framing"] is None
 
 
 def test_the_clip_s_time_left_stands_still_while_paused():
