@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from elicitation.dashboard import Buttons, LiveState, Pictures, dashboard_app
+from elicitation.folder import read_tsv
 from elicitation.protocol import Protocol
 from elicitation.screen import RemoteKeys
 from elicitation.web import WebServer, is_loopback, new_token, open_browser
@@ -64,6 +65,8 @@ class SessionDashboard:
         """Connect a started session: its keys, events, recorder pictures and state."""
         self.pictures.attach(preview_readers(recorder))
         ctx.keys.remote = self.remote
+        for row in read_tsv(ctx.events.path):  # what this session's events.tsv holds so far (a resume: all runs)
+            self.live.add_event(row)
         ctx.events.on_row = self.live.add_event
         ctx.board = self.live
         self.live.publish(status="running")
