@@ -2,8 +2,8 @@
 
     python bench/face_detector.py --json [--frames 60]
 
-Both run in one process through hardware.vision.detect_face (the production path: the preview frame,
-at most 480 px wide, searched at most DETECT_HEIGHT tall), on:
+Both run in one process through hardware.vision.detect_face (the production path: the preview frame
+as the camera process makes it, at most 480 px wide, searched at most DETECT_HEIGHT tall), on:
 
 - ``sim_mono_640x480`` / ``sim_bgr_1280x720``: frames of the sim camera with its face option
   (the astronaut swaying 3 px over the moving pattern, barcode on top), taken every 0.1 s;
@@ -34,16 +34,16 @@ from skimage import data  # noqa: E402
 
 from hardware.cameras import CameraSettings, create_camera  # noqa: E402
 from hardware.cameras.sim.face import FaceLayer  # noqa: E402
+from hardware.recording.preview import downscale, preview_shape  # noqa: E402
 from hardware.vision import DETECTORS, detect_face  # noqa: E402
 
-PREVIEW_WIDTH = 480
 ASTRONAUT_FACE = (160, 50, 130, 160)  # x, y, w, h of the whole face (brow to chin) in astronaut.png
 
 
 def to_preview(frame: np.ndarray) -> tuple[np.ndarray, float]:
-    factor = PREVIEW_WIDTH / frame.shape[1]
-    size = (PREVIEW_WIDTH, round(frame.shape[0] * factor))
-    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA), factor
+    """The preview the camera process publishes (hardware.recording.preview), and its scale."""
+    height, width, _ = preview_shape(frame.shape[1], frame.shape[0], "bgr24" if frame.ndim == 3 else "mono8")
+    return downscale(frame, height, width), width / frame.shape[1]
 
 
 def sim_frames(width: int, height: int, fmt: str, count: int, away: bool) -> list[tuple[np.ndarray, tuple | None]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -29,6 +30,8 @@ class LiveState:
         }  # fmt: skip
         self._events: deque[dict[str, str]] = deque(maxlen=MAX_EVENTS)
         self._framing: dict[str, dict[str, Any]] = {}
+        # the session's live framing (elicitation.session.framing.LiveFraming.snapshot: thread-safe), if any
+        self.framing_source: Callable[[], dict[str, Any]] | None = None
         self._event_count = 0
         self._face_lost = 0
         self._last_publish = 0.0
@@ -64,7 +67,9 @@ class LiveState:
 
     def framing(self) -> dict[str, dict[str, Any]]:
         with self._lock:
-            return dict(self._framing)
+            own = dict(self._framing)
+        source = self.framing_source
+        return {**(source()["cameras"] if source is not None else {}), **own}
 
     def snapshot_field(self, name: str) -> Any:
         with self._lock:
@@ -84,5 +89,12 @@ class LiveState:
             at = data["overlay_since"] if data.get("overlay") and data.get("overlay_since") else now
             played = max(0.0, at - clip["onset"] - clip.get("paused_s", 0.0))
             data["clip"] = {**clip, "elapsed_s": played, "left_s": max(0.0, clip["duration"] - played)}
+        source = self.framing_source
+        if source is not None:
+            live = source()
+            found = live.get("face_found")
+            data["face"] = {"camera": live.get("watched"), "found": found, "lost": found is False,
+                            "lost_for_s": live.get("lost_for_s"), "counts": live.get("face_lost_counts", {})}  # fmt: skip
+            data["face_lost_count"] = max(data["face_lost_count"], int(live.get("face_lost_total") or 0))
         data["clock"] = now
         return data

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from elicitation.report.data import SessionReport, load_session, rating_rows
+from elicitation.report.framing import framing_section
 from elicitation.report.plots import interval_histograms, timeline
 
 STYLE = """
@@ -134,6 +135,7 @@ def render(r: SessionReport) -> str:
         "<h2>Ratings per episode</h2>", _ratings(r),
         "<h2>Review flags</h2>", _review(r),
         "<h2>Penalty marks</h2>", _penalties(r),
+        "<h2>Framing and face lost</h2>", framing_section(r),
         "<h2>Warnings and deviations</h2>", _warnings(r),
     ]  # fmt: skip
     title = f"Session report {e(r.data.get('participant'))} ses-{e(r.data.get('session'))}"

@@ -51,6 +51,7 @@ class SessionContext:
     extras: dict[str, Any] = field(default_factory=dict)  # hooks (review step) may keep state here
     disk: Any = None  # elicitation.session.disk.DiskMonitor: raises DiskFull when space runs out
     board: LiveState | None = None  # the live dashboard's view of the session (None: no dashboard)
+    framing: Any = None  # elicitation.session.framing.FramingMonitor: check-in checks, face_lost rows, .live
     _last_status: float = 0.0
     _overlays: int = 0
     _confirming: bool = False
@@ -170,6 +171,8 @@ class SessionContext:
         every = STATUS_EVERY_S if interactive else 5 * STATUS_EVERY_S
         if self.disk is not None:
             self.disk.check(now)
+        if self.framing is not None:
+            self.framing.poll(self)
         if not force and now - self._last_status < every:
             return
         self._last_status = now

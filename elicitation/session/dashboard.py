@@ -68,6 +68,8 @@ class SessionDashboard:
         for row in read_tsv(ctx.events.path):  # what this session's events.tsv holds so far (a resume: all runs)
             self.live.add_event(row)
         ctx.events.on_row = self.live.add_event
+        if ctx.framing is not None:  # face found or lost, each camera's framing: read in the web thread
+            self.live.framing_source = ctx.framing.live.snapshot
         ctx.board = self.live
         self.live.publish(status="running")
         ctx.publish()

@@ -39,10 +39,13 @@ def run_procedure(ctx: SessionContext, review_step: ReviewStep, resumed: bool) -
     p, state = ctx.protocol, ctx.state
     progress = state.data["progress"]
     if not progress["before"]:
+        if p.framing.checkin not in p.before:  # no check-in screen: the checks are taken at the start
+            _checkin(ctx)
         _steps(ctx, p.before, "start", review_step)
         progress["before"] = True
         state.save()
     elif resumed:
+        _checkin(ctx)
         _steps(ctx, p.on_resume, "resume", review_step)
     last = p.episodes[-1]
     for episode in p.episodes:
@@ -93,6 +96,13 @@ def _step(ctx: SessionContext, name: str, which: str, review_step: ReviewStep, e
         review_step(ctx, review_request(ctx, episode))
     else:
         run_screen(ctx, name, episode)
+        if name == ctx.protocol.framing.checkin:
+            _checkin(ctx)
+
+
+def _checkin(ctx: SessionContext) -> None:
+    if ctx.framing is not None:
+        ctx.framing.checkin(ctx)
 
 
 def review_request(ctx: SessionContext, episode: Episode) -> ReviewRequest:

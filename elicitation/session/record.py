@@ -121,6 +121,7 @@ def summary(state: SessionState) -> dict[str, Any]:
         "episodes_done": sum(e["status"] == "done" for e in episodes),
         "episodes": len(episodes),
         "penalties": len(p["marks"]),
+        "face_lost": {label: (e.get("face_lost") or {}).get("count", 0) for label, e in state.data["episodes"].items()},
         "deducted": f"{len(p['marks']) * p.get('amount', 0):g} {p.get('currency', '')}",
         "cameras": cameras,
         "warnings": len(state.data["warnings"]),

@@ -27,6 +27,7 @@ from elicitation.session import record, setup
 from elicitation.session.context import SessionAborted, SessionContext
 from elicitation.session.dashboard import SessionDashboard
 from elicitation.session.disk import DiskMonitor
+from elicitation.session.framing import FramingFailed, FramingMonitor
 from elicitation.session.procedure import init_episodes, run_procedure
 from elicitation.session.steps import ReviewStep
 from hardware import clock
@@ -105,10 +106,12 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
             autopilot=keys.autopilot,
         )  # fmt: skip
         ctx.extras["audio_output"] = plan.audio_output
-        if board is not None:
-            board.attach(ctx, recorder)
         durations = {c.clip: c.duration_s or 0.0 for c in plan.clips}
         ctx.disk = DiskMonitor(recorder.out_dir, plan.protocol, state, recorder, console, plan.bytes_per_s, durations)
+        ctx.framing = FramingMonitor(ctx)
+        ctx.framing.start()
+        if board is not None:
+            board.attach(ctx, recorder)
         if plan.resumed:
             record.log_interrupted(state, events)
         else:
@@ -119,6 +122,9 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
         except SessionAborted:
             result.status, result.exit_code = "aborted", ExitCode.CHECK_FAILED
             console.print("\n[red]session aborted[/]: everything recorded so far is kept; --resume continues it")
+        except FramingFailed as exc:
+            result.status, result.exit_code = "framing_failed", ExitCode.CHECK_FAILED
+            console.print(f"\n[red]session held[/]: {exc}", highlight=False)
         except KeyboardInterrupt:
             result.status, result.exit_code = "interrupted", ExitCode.INTERRUPTED
             events.add("abort", clock.now())
@@ -134,6 +140,8 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
             record.stop_for_disk_full(state, recorder, full)
         if result.status != "completed":
             record.close_interrupted(state, events)
+        ctx.framing.close(ctx)
+        ctx.framing = None
         ctx.disk = None  # the session has ended: the last status line must not stop it again
         ctx.status(clock.now(), force=True)
         console.print()

@@ -72,12 +72,13 @@ def viewable(frame: Frame, pixel_format: str) -> np.ndarray:
 
 
 def downscale(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Area-averaged to height x width; whole halvings first (OpenCV's fast path: 2.3 ms, not 5, at 720p)."""
+    """To height x width: whole halvings area-averaged (OpenCV's fast path), then bilinear for the rest
+    (a ratio under 2, where bilinear does not alias). 1.3 ms at 720p colour; area all the way costs 5."""
     while image.shape[1] >= 2 * width and image.shape[0] >= 2 * height:
         half = (image.shape[1] // 2, image.shape[0] // 2)
         image = cv2.resize(image, half, interpolation=cv2.INTER_AREA)
     if image.shape[:2] != (height, width):
-        image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+        image = cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR)
     return image
 
 

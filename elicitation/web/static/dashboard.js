@@ -91,8 +91,12 @@
     setText("clip", clip ? `${clip.left_s.toFixed(1)} s left of ${clip.duration.toFixed(1)} s` : "no clip playing");
     const lost = live.face_lost_count;
     const face = live.face;
-    const faceText = face && face.lost ? "LOST" : (face && face.lost === false ? "found" : "-");
-    setText("face", `${faceText}${lost ? `, lost ${lost} time(s) so far` : ""}`);
+    let faceText = "-";
+    if (face && face.found === true) faceText = `found (${face.camera})`;
+    if (face && face.lost) {
+      faceText = `LOST (${face.camera})` + (face.lost_for_s != null ? ` for ${face.lost_for_s.toFixed(1)} s` : "");
+    }
+    setText("face", `${faceText}${lost ? `; face_lost ${lost} time(s) so far` : ""}`);
     const el = $("face"); if (el) el.className = face && face.lost ? "bad" : "";
     const pause = $("pause");
     if (pause) pause.textContent = live.overlay === "pause" ? "Resume" : "Pause";

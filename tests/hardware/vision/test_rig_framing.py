@@ -10,7 +10,8 @@ from tests.conftest import sim_camera, write_rig
 
 
 def test_rig_camera_framing_thresholds(tmp_path):
-    rig = write_rig(tmp_path / "rig.yaml", {"side": sim_camera(framing={"max_offset_share": 0.4}), "front": sim_camera()})
+    cameras = {"side": sim_camera(framing={"max_offset_share": 0.4}), "front": sim_camera()}
+    rig = write_rig(tmp_path / "rig.yaml", cameras)
     loaded = load_rig(rig)
     assert loaded.framing == {"side": {"max_offset_share": 0.4}}
     assert "framing" not in loaded.cameras["side"].options
