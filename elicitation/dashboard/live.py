@@ -93,8 +93,10 @@ class LiveState:
         if source is not None:
             live = source()
             found = live.get("face_found")
-            data["face"] = {"camera": live.get("watched"), "found": found, "lost": found is False,
-                            "lost_for_s": live.get("lost_for_s"), "counts": live.get("face_lost_counts", {})}  # fmt: skip
+            data["face"] = {
+                "camera": live.get("watched"), "found": found, "lost": found is False,
+                "lost_for_s": live.get("lost_for_s"), "counts": live.get("face_lost_counts", {}),
+            }  # fmt: skip
             data["face_lost_count"] = max(data["face_lost_count"], int(live.get("face_lost_total") or 0))
         data["clock"] = now
         return data

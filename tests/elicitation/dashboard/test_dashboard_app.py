@@ -142,3 +142,15 @@ def test_the_live_view_runs_the_framing_checks_on_each_preview_and_takes_a_focus
         assert httpx.get(f"http://127.0.0.1:{server.port}/state.json").status_code == 403
     finally:
         server.stop()
+
+
+def test_the_session_s_face_state_and_framing_come_from_the_framing_watch_s_live_snapshot():
+    live = LiveState()
+    watch = {"watched": "gras", "face_found": False, "lost_for_s": 0.7, "face_lost_counts": {"01": 2},
+             "face_lost_total": 2, "cameras": {"gras": {"ok": False, "face": None, "checks": {}}}}  # fmt: skip
+    live.framing_source = lambda: watch
+    state = live.snapshot()
+    assert state["face"]["lost"] and state["face"]["camera"] == "gras" and state["face"]["lost_for_s"] == 0.7
+    assert state["face_lost_count"] == 2 and live.framing()["gras"]["ok"] is False
+    watch["face_found"] = True
+    assert live.snapshot()["face"]["lost"] is False and live.snapshot()["face"]["found"] is True
