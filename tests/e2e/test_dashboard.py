@@ -45,24 +45,32 @@ def wait_for(check, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def demo(tmp_path):
+def start_demo(out: Path) -> tuple[subprocess.Popen, str | None, list[str]]:
     env = {**display_env(), "ELICIT_NO_BROWSER": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "elicitation", "demo", "--out", str(tmp_path / "data"), "--no-open"],
+        [sys.executable, "-m", "elicitation", "demo", "--out", str(out), "--no-open"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     lines: list[str] = []
-    url = None
+    for line in proc.stdout:
+        lines.append(line)
+        match = URL.search(line)
+        if match:
+            return proc, match.group(1), lines
+    proc.wait(timeout=60)
+    return proc, None, lines
+
+
+@pytest.fixture
+def demo(tmp_path):
+    # the sim cameras' preflight (60 fps within tolerance) can fail on a loaded machine: up to 3 tries
+    for attempt in range(3):
+        proc, url, lines = start_demo(tmp_path / f"data{attempt}")
+        if url or "preflight failed" not in "".join(lines):
+            break
     try:
-        for line in proc.stdout:
-            lines.append(line)
-            match = URL.search(line)
-            if match:
-                url = match.group(1)
-                break
         assert url, "no dashboard link printed:\n" + "".join(lines)
-        yield proc, url, tmp_path / "data" / "sub-demo" / "ses-1", lines
+        yield proc, url, tmp_path / f"data{attempt}" / "sub-demo" / "ses-1", lines
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -91,6 +99,7 @@ def test_the_dashboard_of_a_running_demo_shows_each_camera_and_its_pause_button_
         assert later > ids[camera] > 0, (camera, ids[camera], later)  # 60 fps: about 60 frames later
         assert later - ids[camera] < 200
 
+    wait_for(lambda: (tab.text_content("#face") or "").startswith("found"), 30, "the face found on the watched camera")
     # pause when nothing covers the screen, so the pause is the page's and not the autopilot's drill
     wait_for(lambda: tab.text_content("#pause") == "Pause" and "running" == tab.text_content("#status"),
              60, "the session running without an overlay")  # fmt: skip
