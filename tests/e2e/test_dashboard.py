@@ -21,7 +21,7 @@ import pytest
 from elicitation.folder import read_tsv
 from hardware.cameras.sim import barcode
 from hardware.rig import load_rig
-from tests.conftest import REPO
+from tests.conftest import REPO, sim_camera, write_rig
 from tests.xdisplay import display_env
 
 URL = re.compile(r"dashboard: (http://127\.0\.0\.1:\d+/\?token=[\w-]+)")
@@ -121,3 +121,18 @@ def test_the_dashboard_of_a_running_demo_shows_each_camera_and_its_pause_button_
     tab.close()
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 0, "".join(lines) + out
+
+
+def test_a_dashboard_address_that_cannot_be_served_is_bad_input_and_nothing_is_created(tmp_path):
+    data = tmp_path / "data"
+    rig = write_rig(tmp_path / "rig.yaml", {"cam_a": sim_camera(400, 64)})  # small: a light preflight
+    result = subprocess.run(
+        [sys.executable, "-m", "elicitation", "run", "protocols/demo.yaml", "--participant", "p01", "--rig", str(rig),
+         "--out", str(data), "--dashboard-host", "203.0.113.7", "--no-open"],  # TEST-NET-3: not this machine's
+        cwd=REPO, env=display_env(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if result.returncode == 1 and "preflight failed" in result.stdout + result.stderr:
+        pytest.skip("the sim cameras' preflight failed on a loaded machine")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--dashboard-host 203.0.113.7" in result.stderr and "Traceback" not in result.stderr
+    assert not (data / "sub-p01").exists()
