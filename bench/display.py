@@ -1,13 +1,18 @@
-"""Display benchmark: frame intervals while a clip plays, with the cameras off and recording, in one run.
+"""Display benchmark: frame intervals while a clip plays, with the cameras off, recording, and recording
+with the live dashboard open in Chromium, in one run.
 
     python bench/display.py --json [--rig sim] [--seconds 60] [--width 1280 --height 720] [--fullscreen]
 
 Plays a generated test-pattern clip of --seconds (default 60; written to a temporary folder)
 through the session's own display path (PsychoPy window, MovieStim with ffpyplayer, the same flip
 and pacing), first with no camera running, then while the rig records into a temporary folder
-(both deleted afterwards). For each: flips, late flips (intervals above 1.5 refresh periods, as
-``win.recordFrameIntervals`` counts them) in total and per minute, interval percentiles and the
-longest interval; and the cameras' own frame and drop counts while recording. Late flips come in
+(both deleted afterwards), then recording again with the session's dashboard served from a thread
+of this process (as `elicit run` does: the frame loop publishes its state four times a second) and
+open in a headless Debian Chromium (/usr/bin/chromium, polling the state and every camera's
+picture as the page does; --no-dashboard-arm skips it). For each: flips, late flips (intervals
+above 1.5 refresh periods, as ``win.recordFrameIntervals`` counts them) in total and per minute,
+interval percentiles and the longest interval; and the cameras' own frame and drop counts while
+recording. Late flips come in
 bursts (a camera process's write, the machine's other work), so a few seconds say little: the
 default minute per condition is the least that gives a rate to compare.
 
@@ -23,8 +28,12 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,9 +41,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 import hardware  # noqa: E402,F401  (clock environment before PsychoPy)
+from elicitation.dashboard import Buttons, LiveState, Pictures, dashboard_app  # noqa: E402
 from elicitation.protocol import Display as DisplaySettings  # noqa: E402
-from elicitation.screen import Display  # noqa: E402
-from hardware.recording import Recorder  # noqa: E402
+from elicitation.protocol import Keys  # noqa: E402
+from elicitation.screen import Display, RemoteKeys  # noqa: E402
+from elicitation.web import WebServer, new_token  # noqa: E402
+from hardware.recording import PreviewReader, Recorder  # noqa: E402
 from hardware.rig import load_rig  # noqa: E402
 from stimuli.demo import generate_clip  # noqa: E402
 from stimuli.manifest import Clip  # noqa: E402
@@ -47,7 +59,54 @@ def make_clip(folder: Path, seconds: float, width: int, height: int) -> Path:
     return generate_clip(clip, 0)  # clip_seconds(): one second past the minimum, i.e. `seconds`
 
 
-def play(display: Display, clip: Path, seconds: float, audio: bool = False) -> dict:
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000"]
+
+
+class CountingPictures(Pictures):
+    """Pictures that count what the page fetched (the dashboard was live, not just served)."""
+
+    served = 0
+
+    def picture(self, name: str):  # type: ignore[no-untyped-def]
+        self.served += 1
+        return super().picture(name)
+
+
+@contextmanager
+def dashboard_open(recorder: Recorder, browser: str) -> Iterator[tuple[LiveState, CountingPictures]]:
+    """The session's dashboard for `recorder`, served from a thread here and open in headless Chromium."""
+    live = LiveState("bench")
+    pictures = CountingPictures({n: PreviewReader(m) for n, m in recorder.preview_names.items() if m})
+    app = dashboard_app(token=new_token(), title="Session dashboard: bench", live=live, pictures=pictures,
+                        buttons=Buttons(Keys(), RemoteKeys()))  # fmt: skip
+    server = WebServer(app).start()
+    profile = Path(tempfile.mkdtemp(prefix="bench-display-chromium-"))
+    chromium = subprocess.Popen([browser, *CHROMIUM_ARGS, f"--user-data-dir={profile}", server.url],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while pictures.served < 2 * len(pictures.names) and time.monotonic() < deadline:
+            live.publish(cameras=recorder.health())
+            time.sleep(0.1)
+        if pictures.served == 0:
+            raise RuntimeError("Chromium did not load the dashboard within 30 s")
+        yield live, pictures
+    finally:
+        chromium.terminate()
+        try:
+            chromium.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            chromium.kill()
+            chromium.wait()
+        server.stop()
+        pictures.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def play(display: Display, clip: Path, seconds: float, audio: bool = False,
+         on_flip: Callable[[float], None] | None = None) -> dict:  # fmt: skip
     """Play `clip` for `seconds` (or to its end) exactly as an episode does; interval statistics."""
     from psychopy import visual
 
@@ -66,6 +125,8 @@ def play(display: Display, clip: Path, seconds: float, audio: bool = False) -> d
         black.draw()
         movie.draw()
         t = display.flip()
+        if on_flip is not None:
+            on_flip(t)
         first = first or t
         if t - first >= seconds:
             break
@@ -88,6 +149,11 @@ def play(display: Display, clip: Path, seconds: float, audio: bool = False) -> d
     }
 
 
+def summarise(recorder: Recorder) -> dict:
+    return {n: {"frames": s.get("frames_written"), "dropped": s.get("dropped"), "error": s.get("error")}
+            for n, s in recorder.summaries.items()}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -98,6 +164,8 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=720, help="the clip's frame height")
     parser.add_argument("--fullscreen", action="store_true", help="the lab screen, not a 1280x720 window")
     parser.add_argument("--refresh-hz", type=float, default=60.0, help="the display's expected refresh rate")
+    parser.add_argument("--chromium", default=CHROMIUM, help="the browser of the dashboard arm")
+    parser.add_argument("--no-dashboard-arm", action="store_true", help="skip the arm with the dashboard open")
     args = parser.parse_args()
 
     if args.seconds < 2:
@@ -115,10 +183,25 @@ def main() -> None:
         try:
             with Recorder(rig, tmp) as recorder:
                 on = play(display, clip, args.seconds, args.audio)
-            cameras = {n: {"frames": s.get("frames_written"), "dropped": s.get("dropped"), "error": s.get("error")}
-                       for n, s in recorder.summaries.items()}  # fmt: skip
+            cameras = summarise(recorder)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        dash: dict | None = None
+        if not args.no_dashboard_arm:
+            tmp = Path(tempfile.mkdtemp(prefix="bench-display-"))
+            try:
+                with Recorder(rig, tmp) as recorder, dashboard_open(recorder, args.chromium) as (live, pictures):
+                    before = pictures.served
+
+                    def publish(t: float) -> None:  # what SessionContext.frame does with a dashboard
+                        if live.due(t):
+                            live.publish(where="bench", cameras=recorder.health())
+
+                    dash = play(display, clip, args.seconds, args.audio, on_flip=publish)
+                    dash["pictures_served"] = pictures.served - before
+                dash["cameras"] = summarise(recorder)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
     finally:
         display.close()
         shutil.rmtree(clips, ignore_errors=True)
@@ -130,22 +213,28 @@ def main() -> None:
         "recording_on": on,
         "cameras_while_on": cameras,
         "dropped_flips_on_minus_off": on["dropped_flips"] - off["dropped_flips"],
+        "recording_with_dashboard": dash,
+        "dropped_flips_dashboard_minus_on": None if dash is None else dash["dropped_flips"] - on["dropped_flips"],
         "load_average": [round(v, 2) for v in os.getloadavg()],
     }
     if args.json:
         print(json.dumps(result, indent=2))
         return
     print(f"display: {result['display']['size']} {result['paced_by']}, renderer {result['display']['gl_renderer']}")
-    for name in ("recording_off", "recording_on"):
+    for name in ("recording_off", "recording_on", "recording_with_dashboard"):
         r = result[name]
+        if r is None:
+            continue
         i = r["interval_ms"]
         print(
-            f"{name:14s} {r['seconds']:.0f} s  flips {r['flips']:5d}  late {r['dropped_flips']:4d} "
+            f"{name:24s} {r['seconds']:.0f} s  flips {r['flips']:5d}  late {r['dropped_flips']:4d} "
             f"({r['late_flips_per_min']}/min, {r['dropped_share']:.1%})  "
             f"interval p50 {i['p50']:.1f}  p95 {i['p95']:.1f}  p99 {i['p99']:.1f}  max {i['max']:.1f} ms"
         )
     for name, c in cameras.items():
         print(f"camera {name}: {c['frames']} frames, {c['dropped']} dropped {c['error'] or ''}")
+    if dash is not None:
+        print(f"dashboard arm: {dash['pictures_served']} pictures served to Chromium; cameras {dash['cameras']}")
 
 
 if __name__ == "__main__":

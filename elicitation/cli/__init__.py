@@ -10,6 +10,7 @@ import typer
 from elicitation.cli import cameras as cli_cameras
 from elicitation.cli import dataset
 from elicitation.cli import lsl as cli_lsl
+from elicitation.cli import preview as cli_preview
 from elicitation.cli import report as cli_report
 from elicitation.cli import review as cli_review
 from elicitation.cli import session as cli_session
@@ -55,6 +56,7 @@ def elicit(
 
 
 cli_cameras.app.command("sync-test")(cli_synctest.sync_test)
+cli_cameras.app.command("preview")(cli_preview.preview)
 app.add_typer(cli_cameras.app, name="cameras")
 app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")

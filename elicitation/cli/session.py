@@ -16,6 +16,12 @@ from elicitation.cli.exits import exits
 from elicitation.session import SessionOptions, run_session
 
 REPO = Path(__file__).resolve().parents[2]
+NO_DASHBOARD_HELP = "No live dashboard in the browser."
+DASHBOARD_HOST_HELP = (
+    "Serve the dashboard on this address (e.g. 0.0.0.0 for the lab network; a warning says so). "
+    "Default: this computer only."
+)
+NO_OPEN_HELP = "Print the dashboard's link but never open a browser."
 DEMO_PROTOCOL = REPO / "protocols" / "demo.yaml"
 
 
@@ -36,11 +42,19 @@ def run(
     allow_no_audio: bool = typer.Option(
         False, "--allow-no-audio", help="Run clips with sound on a machine without a sound output."
     ),
+    no_dashboard: bool = typer.Option(False, "--no-dashboard", help=NO_DASHBOARD_HELP),
+    dashboard_host: str = typer.Option("127.0.0.1", "--dashboard-host", help=DASHBOARD_HOST_HELP),
+    no_open: bool = typer.Option(False, "--no-open", help=NO_OPEN_HELP),
 ) -> None:
-    """Run the elicitation session of a protocol while every camera of the rig records."""
+    """Run the elicitation session of a protocol while every camera of the rig records.
+
+    The live dashboard's link (with its token) is printed at the start; it shows every camera and
+    the session, and its buttons act as the experimenter's keys.
+    """
     opts = SessionOptions(
         protocol=protocol, participant=participant, session=session, rig=rig, data=data, autopilot=autopilot,
         seed=seed, resume=resume, windowed=windowed, screenshots=screenshots, allow_no_audio=allow_no_audio,
+        dashboard=not no_dashboard, dashboard_host=dashboard_host, open_dashboard=not no_open,
     )  # fmt: skip
     result = run_session(opts, out)
     raise typer.Exit(result.exit_code)
@@ -58,6 +72,9 @@ def demo(
     data: Path = typer.Option(Path("demo-data"), "--out", help="Data folder for the demo session."),
     screenshots: Path = typer.Option(None, "--screenshots", help="Save one PNG of each distinct screen here."),
     seed: int = typer.Option(0, "--seed", help="Seed of the autopilot."),
+    no_dashboard: bool = typer.Option(False, "--no-dashboard", help=NO_DASHBOARD_HELP),
+    dashboard_host: str = typer.Option("127.0.0.1", "--dashboard-host", help=DASHBOARD_HOST_HELP),
+    no_open: bool = typer.Option(False, "--no-open", help=NO_OPEN_HELP),
 ) -> None:
     """The demo: generated clips, the simulated rig, the autopilot, in a window (about a minute).
 
@@ -73,6 +90,7 @@ def demo(
     opts = SessionOptions(
         protocol=DEMO_PROTOCOL, participant=participant, session=next_session(data, participant), rig="sim",
         data=data, autopilot=True, seed=seed, windowed=True, screenshots=screenshots,
+        dashboard=not no_dashboard, dashboard_host=dashboard_host, open_dashboard=not no_open,
     )  # fmt: skip
     result = run_session(opts, out)
     if (result.folder / "session.json").is_file():

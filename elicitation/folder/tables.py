@@ -9,6 +9,10 @@ events.tsv (BIDS-style):
     episode      01..NN or n/a
     stimulus     the clip's file name or n/a
     clock_time   the onset on the one clock (the same clock as host_time in <camera>_frames.tsv)
+    source       who pressed, for the experimenter's actions (pause, abort, abort_cancelled,
+                 penalty_mark): keyboard, dashboard or autopilot ("keyboard/dashboard": paused on
+                 one, resumed on the other); n/a for everything else. Files written before this
+                 column existed lack it, and a resumed session appends to them without it.
 Stimulus onsets and offsets are flip times. Rows are appended when an event ends (an episode row
 when its clip has gone), so they are in order of their end, not their onset.
 
@@ -24,11 +28,12 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-EVENT_COLUMNS = ("onset", "duration", "trial_type", "episode", "stimulus", "clock_time")
+EVENT_COLUMNS = ("onset", "duration", "trial_type", "episode", "stimulus", "clock_time", "source")
+OLD_EVENT_COLUMNS = EVENT_COLUMNS[:-1]  # events.tsv before the source column
 _CONTROL = re.compile(r"[\t\r\n]")
 RATING_COLUMNS = (
     "episode",
@@ -94,12 +99,12 @@ class _Table(AppendOnlyTsv):
         self.write(values)
 
 
-class EventLog(_Table):
-    columns = EVENT_COLUMNS
-
-    def __init__(self, path: Path, t0: float) -> None:
-        super().__init__(path)
+class EventLog(AppendOnlyTsv):
+    def __init__(self, path: Path, t0: float, on_row: Callable[[dict[str, str]], None] | None = None) -> None:
+        path = Path(path)
+        super().__init__(path, OLD_EVENT_COLUMNS if _header(path) == OLD_EVENT_COLUMNS else EVENT_COLUMNS)
         self.t0 = t0  # clock time of the session's recording start
+        self.on_row = on_row  # told of every row written (the live dashboard); must not block
 
     def add(
         self,
@@ -108,17 +113,22 @@ class EventLog(_Table):
         duration: float | None = None,
         episode: str | None = None,
         stimulus: str | None = None,
+        source: str | None = None,
     ) -> None:
-        self._row(
-            [
-                _cell(clock_time - self.t0),
-                _cell(duration),
-                _cell(trial_type),
-                _cell(episode),
-                _cell(stimulus),
-                _cell(clock_time),
-            ]
-        )
+        cells = [_cell(clock_time - self.t0), _cell(duration), _cell(trial_type), _cell(episode), _cell(stimulus),
+                 _cell(clock_time), _cell(source)][: len(self.columns)]  # fmt: skip
+        self.write(cells)
+        if self.on_row is not None:
+            self.on_row(dict(zip(self.columns, cells, strict=True)))
+
+
+def _header(path: Path) -> tuple[str, ...]:
+    """The header of an existing table (empty for a missing or empty file)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return tuple(fh.readline().rstrip("\n").split("\t"))
+    except FileNotFoundError:
+        return ()
 
 
 class RatingsLog(_Table):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from elicitation.screen.allocator import trim_memory
 from elicitation.screen.display import Display
 from elicitation.screen.flashes import FlashPlan, show_flashes
-from elicitation.screen.keys import Key, KeyInput
+from elicitation.screen.keys import Key, KeyInput, RemoteKeys
 from elicitation.screen.pages import FullScreen, Pages
 from elicitation.screen.ratings import RatingState, RatingView
 
@@ -18,6 +18,7 @@ __all__ = [
     "Pages",
     "RatingState",
     "RatingView",
+    "RemoteKeys",
     "show_flashes",
     "trim_memory",
 ]

@@ -83,8 +83,10 @@ def play_episode(ctx: SessionContext, episode: Episode, movie: Any) -> dict[str,
             ctx.episode = label
             ctx.state.save(sync=False)  # the clip is on screen: no disk flush in the frame loop
             ctx.announce("episode", onset, duration_s=float(movie.duration))
+            ctx.publish(clip={"onset": onset, "duration": float(movie.duration), "paused_s": 0.0})
     offset, _ = ctx.frame(black.draw)  # the first flip without the clip
     ctx.episode = None
+    ctx.publish(clip=None)
     ctx.recorder.new_files(after, at=offset)
     ctx.recorder.mark(f"episode {label} offset", at=offset)
     ctx.events.add("episode", onset, duration=offset - onset, episode=label, stimulus=episode.clip.path.name)

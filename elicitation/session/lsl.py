@@ -66,11 +66,13 @@ class MarkedEventLog(EventLog):
         self.outlet = outlet
 
     def add(self, trial_type: str, clock_time: float, duration: float | None = None, episode: str | None = None,
-            stimulus: str | None = None) -> None:  # fmt: skip
-        super().add(trial_type, clock_time, duration, episode, stimulus)
+            stimulus: str | None = None, source: str | None = None) -> None:  # fmt: skip
+        super().add(trial_type, clock_time, duration, episode, stimulus, source)
         if self.outlet is not None:
             payload = {"source": "events", "trial_type": trial_type, "episode": episode, "stimulus": stimulus,
                        "duration": duration, "onset": round(clock_time - self.t0, 6)}  # fmt: skip
+            if source is not None:
+                payload["input"] = source  # keyboard / dashboard / autopilot
             self.outlet.push(payload, clock_time)
 
 

@@ -20,11 +20,12 @@ from typing import Any
 from rich.console import Console
 
 from elicitation.errors import ExitCode
-from elicitation.folder import RatingsLog, SessionState, utc_now
+from elicitation.folder import BadInput, RatingsLog, SessionState, utc_now
 from elicitation.review import run_review
 from elicitation.screen import Pages
 from elicitation.session import record, setup
 from elicitation.session.context import SessionAborted, SessionContext
+from elicitation.session.dashboard import SessionDashboard
 from elicitation.session.disk import DiskMonitor
 from elicitation.session.framing import FramingFailed, FramingMonitor
 from elicitation.session.lsl import SessionLsl
@@ -50,6 +51,9 @@ class SessionOptions:
     windowed: bool = False
     screenshots: Path | None = None
     allow_no_audio: bool = False
+    dashboard: bool = True  # the live dashboard in the browser (--no-dashboard: off)
+    dashboard_host: str = "127.0.0.1"  # --dashboard-host: beyond loopback only when asked (a warning)
+    open_dashboard: bool = True  # open it in a browser when there is a desktop (--no-open: never)
 
 
 @dataclass
@@ -68,11 +72,17 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
     """Raises BadInput / ConfigError (exit 2) and PreflightFailed (exit 1) before anything is created,
     CamerasNotStarted (exit 3) once the folder exists. The result's exit code is an ExitCode."""
     plan = setup.prepare(opts, console)  # inputs + preflight without a window
+    board = _start_dashboard(plan, opts, console)  # before anything is created: a bad address is bad input
     if not plan.audio_output:
         # no sound output: SDL's null driver, or ffpyplayer fills the experimenter's console with
         # ALSA errors at every clip (the preflight has already warned, or refused)
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    display = setup.open_display(plan, opts, console)  # window + refresh check
+    try:
+        display = setup.open_display(plan, opts, console)  # window + refresh check
+    except BaseException:
+        if board is not None:
+            board.stop()
+        raise
     result = SessionResult(plan.folder, "failed", ExitCode.FAILED)
     state: SessionState | None = None
     recorder: Recorder | None = None
@@ -104,6 +114,8 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
         ctx.disk = DiskMonitor(recorder.out_dir, plan.protocol, state, recorder, console, plan.bytes_per_s, durations)
         ctx.framing = FramingMonitor(ctx)
         ctx.framing.start()
+        if board is not None:
+            board.attach(ctx, recorder)
         if plan.resumed:
             record.log_interrupted(state, events)
         else:
@@ -139,6 +151,8 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
         console.print()
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if board is not None:
+            board.stop(result.status)
         if recorder is not None and state is not None:
             summaries = recorder.stop() if recorder.started_at else recorder.summaries
             result.exit_code = record.finish_run(state, recorder, summaries, result.status, result.exit_code)
@@ -156,3 +170,13 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
         log.info("session %s", result.status)
         setup.detach_log()
     return result
+
+
+def _start_dashboard(plan: Any, opts: SessionOptions, console: Console) -> SessionDashboard | None:
+    if not opts.dashboard:
+        return None
+    board = SessionDashboard(plan.protocol, list(plan.rig.cameras), host=opts.dashboard_host)
+    try:
+        return board.start(console, open_page=opts.open_dashboard)
+    except OSError as exc:
+        raise BadInput(f"--dashboard-host {opts.dashboard_host}: the dashboard cannot listen there ({exc})") from exc

@@ -29,6 +29,7 @@ from hardware import clock
 from hardware.cameras import CameraError, CameraSettings, FrameTimeout, create_camera
 from hardware.lsl import CameraOutlet, CameraStreamSpec
 from hardware.recording.preview import PreviewPublisher
+from hardware.recording.viewer import DiscardingWriter
 from hardware.recording.writer import HOLDBACK_S, RecordingWriter, Rotation
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class AcquisitionJob:
     backpressure: bool = False  # benchmarks: wait for the writer instead of dropping
     preview: str = ""  # shared-memory name of this camera's preview slot ("" = no previews)
     lsl: CameraStreamSpec | None = None  # an LSL stream with one sample per frame written
+    record: bool = True  # False: show only (elicit cameras preview): frames are let go, no files
 
 
 def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
@@ -71,8 +73,12 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
         fmt = camera.configure(job.settings)
         # benchmarks push frames as fast as the writer takes them and need no marker hold-back
         holdback = 0.0 if job.backpressure else HOLDBACK_S
-        outlet = _open_outlet(job, events)
-        writer = RecordingWriter(name, fmt, job.out_dir, job.first_suffix, job.append, holdback, outlet)
+        outlet = _open_outlet(job, events) if job.record else None
+        writer: Any = (
+            RecordingWriter(name, fmt, job.out_dir, job.first_suffix, job.append, holdback, outlet)
+            if job.record
+            else DiscardingWriter(name, fmt)
+        )
     except Exception as exc:  # open/configure errors go to the experimenter, not a traceback
         health[STATE] = FAILED
         events.put(

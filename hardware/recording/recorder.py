@@ -73,6 +73,7 @@ class Recorder:
         backpressure: bool = False,
         previews: bool = True,
         lsl: bool = False,  # send the rig's LSL streams (rig.lsl: markers, one per camera) while recording
+        record: bool = True,
     ) -> None:
         self.rig = rig
         self.out_dir = Path(out_dir)
@@ -80,6 +81,7 @@ class Recorder:
         self.append = append
         self.backpressure = backpressure
         self.previews = previews
+        self.record = record  # False: the cameras are only shown (previews), nothing is written, no out_dir
         self._slots = PreviewSlots()
         self.errors: dict[str, str] = {}
         self.disk_full = ""  # set when a camera's writer ran out of space: the session must stop
@@ -97,7 +99,8 @@ class Recorder:
     # -- life cycle -------------------------------------------------------------------------
     def start(self, timeout: float = START_TIMEOUT_S) -> None:
         """Start every camera; return once each delivers, or stop all and raise CamerasNotStarted."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if self.record:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
         self._events = self._ctx.Queue()
         for name, settings in self.rig.cameras.items():
             parent_end, child_end = self._ctx.Pipe()
@@ -105,7 +108,7 @@ class Recorder:
             preview = self._slots.create(name, settings) if self.previews else ""
             job = AcquisitionJob(
                 settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure, preview,
-                self.lsl.camera_spec(name, settings.fps) if self.lsl else None,
+                self.lsl.camera_spec(name, settings.fps) if self.lsl else None, self.record,
             )
             process = self._ctx.Process(
                 target=acquisition.run, args=(job, child_end, self._events, health), name=f"camera-{name}"
@@ -136,6 +139,8 @@ class Recorder:
             raise CamerasNotStarted("cameras did not start: " + "; ".join(self.errors.values()))
         self.marker_outlet = self.lsl.open_marker_outlet() if self.lsl else None
         self.started_at = clock.now()
+        if not self.record:
+            return
         fd = os.open(self.out_dir / "markers.tsv", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.fchmod(fd, 0o600)
         self._markers = os.fdopen(fd, "a", encoding="utf-8")

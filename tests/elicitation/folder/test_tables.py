@@ -43,3 +43,27 @@ def test_a_row_of_the_wrong_width_is_refused(tmp_path):
     with pytest.raises(ValueError, match="3 cells for 2 columns"):
         table.write(["1", "2", "3"])
     table.close()
+
+
+def test_events_say_who_pressed_in_a_source_column_and_tell_a_listener(tmp_path):
+    seen = []
+    log = EventLog(tmp_path / "events.tsv", t0=10.0, on_row=seen.append)
+    log.add("pause", 12.5, duration=1.0, source="dashboard")
+    log.add("rest", 13.0)
+    log.close()
+    rows = read_tsv(tmp_path / "events.tsv")
+    assert [r["source"] for r in rows] == ["dashboard", "n/a"]
+    assert seen == rows and seen[0]["onset"] == "2.500000"
+
+
+def test_an_events_file_from_before_the_source_column_stays_readable_when_a_resume_appends(tmp_path):
+    old = "onset\tduration\ttrial_type\tepisode\tstimulus\tclock_time\n"
+    old += "0.000000\tn/a\trecording_start\tn/a\tn/a\t10.000000\n"
+    (tmp_path / "events.tsv").write_text(old)
+    log = EventLog(tmp_path / "events.tsv", t0=10.0)
+    log.add("pause", 11.0, duration=0.5, source="keyboard")
+    log.close()
+    lines = (tmp_path / "events.tsv").read_text().splitlines()
+    assert all(len(line.split("\t")) == 6 for line in lines)  # one width throughout: the old header's
+    rows = read_tsv(tmp_path / "events.tsv")
+    assert [r["trial_type"] for r in rows] == ["recording_start", "pause"] and "source" not in rows[1]
