@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,3 +92,12 @@ class CameraOutlet:
         except Exception:  # noqa: BLE001 - the recording goes on without its LSL copy
             self.failed = True
             log.warning("LSL stream %s stopped", self.spec.name, exc_info=True)
+
+    def linger(self, seconds: float = 0.5) -> None:
+        """Before the process ends: the last samples are still in liblsl's send buffer; with a consumer
+        connected, give them time to go out (a process that exits at once cuts them off)."""
+        try:
+            if not self.failed and self._outlet.have_consumers():
+                time.sleep(seconds)
+        except Exception:  # noqa: BLE001 - ending anyway
+            log.debug("LSL stream %s: no linger", self.spec.name, exc_info=True)

@@ -151,6 +151,8 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
             events.put(("error", name, error))
         frames.put(None)  # the writer drains everything before it stops
         writer_thread.join()
+        if outlet is not None:
+            outlet.linger()
     summary = writer.summary(
         frames_acquired=count, dropped=dropped + lost, lost_in_recorder=lost, error=error
     )
