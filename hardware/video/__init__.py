@@ -1,4 +1,4 @@
-"""Video files: the lossless encoder, the reader, frame-exact decoding by index, the one ffmpeg probe, the frames.tsv table and its check."""
+"""Video files: the lossless encoder, the readers (in order; by frame index), the ffmpeg probe, frames.tsv."""
 
 from __future__ import annotations
 
