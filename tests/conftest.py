@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,11 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SIM_RIG = REPO / "hardware" / "rigs" / "sim.yaml"
+CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium (.ci/install): Playwright never downloads a browser
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
 
 
 def run_elicit(*args: str, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
@@ -54,3 +60,17 @@ def demo_session(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path, P
     shots = root / "shots"
     result = run_elicit("demo", "--out", str(root / "data"), "--screenshots", str(shots), env=display_env())
     return result, root / "data" / "sub-demo" / "ses-1", shots
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright, shared by the browser tests; new_page() per test."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"no {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
