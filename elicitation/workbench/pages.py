@@ -98,7 +98,8 @@ def player_page(wb: Workbench, n: int, key: str) -> HTMLResponse:
 <div id="status" class="dim"></div>
 <canvas id="timeline" width="960" height="90"></canvas>
 <div class="dim" id="legend"><span class="sw clip"></span> clip <span class="sw flag"></span> participant's flags
- (exclude) <span class="sw lost"></span> face lost <span class="sw pen"></span> penalty <span class="sw ev"></span> your events
+ (exclude) <span class="sw lost"></span> face lost <span class="sw pen"></span> penalty
+ <span class="sw ev"></span> your events
  <span class="sw spot"></span> spotting candidates</div>
 <p><label>jump to <input id="jump" size="12" placeholder="frame or 123.456s"></label> <button id="go">go</button>
  <label>code on <select id="camera">{_options(list(seg.rows))}</select></label></p>
