@@ -14,6 +14,7 @@ clock time of the file's frame 0, so an import finds its frames.tsv rows again.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -144,7 +145,8 @@ def import_eaf(session: Session, eaf_path: Path, coder: str, from_tiers: str | N
                     frames[point] = None if ff is None else by_file_frame[ff]
                 event = Event("", key, kind, camera, frames["onset"], frames["apex"], frames["offset"],  # type: ignore[arg-type]
                               frames["apex2"], v["au"], v["emotion"], v["category"], v["note"])  # fmt: skip
-                pending.append(validate(event, session.categories))
+                validate(replace(event, event_id="checked"), session.categories)  # raises with the reason
+                pending.append(event)
         return [log.add(event) for event in pending]  # all checked first: a bad annotation adds nothing
     finally:
         log.close()
