@@ -71,7 +71,8 @@ def test_other_coders_codes_stay_hidden_until_both_are_done(data: Path) -> None:
         two.post("/api/s/0/e/01", json=event(onset=11))
         one.post("/api/s/0/e/01", json={"action": "done"})
         view = two.get("/api/s/0/e/01").json()["others"]
-        assert view["shown"] == {} and "stay hidden until both coders marked it done (not yet: C2)" in view["hidden"]["C1"]
+        assert view["shown"] == {}
+        assert "stay hidden until both coders marked it done (not yet: C2)" in view["hidden"]["C1"]
         two.post("/api/s/0/e/01", json={"action": "done"})
         shown = two.get("/api/s/0/e/01").json()["others"]["shown"]
         assert [e["onset"] for e in shown["C1"]] == [10]

@@ -46,7 +46,8 @@ def test_export_links_a_proxy_with_the_same_frames_and_one_tier_per_coder_and_ki
     (start, end, value), = eaf.get_annotation_data_for_tier("C1 micro")  # fmt: skip
     assert (start, end) == (200, 349)  # file frames 12..20 at 60 fps: ceil(12000/60), ceil(21000/60) - 1
     assert value == "au=4+L10; emotion=disgust; apex=15; apex2=17; category=; note=brow, lip"
-    with IndexedReader(tmp_path / "elan" / "gras_ep01.mp4") as proxy, IndexedReader(session.video("gras_ep01.mkv")) as mkv:
+    proxy, mkv = IndexedReader(tmp_path / "elan" / "gras_ep01.mp4"), IndexedReader(session.video("gras_ep01.mkv"))
+    with proxy, mkv:
         assert len(proxy) == len(mkv) == 90
         for k in (0, 12, 20, 89):
             assert barcode.read(proxy.frame(k)) == barcode.read(mkv.frame(k)) == FIRST_ID + k
@@ -58,7 +59,8 @@ def test_import_gives_back_the_same_codes_to_another_coder(session, tmp_path: Pa
     mine = replay(session.path / "coding" / "C1.tsv").events.values()
     key = lambda e: (e.episode, e.kind, e.onset, e.apex, e.apex2, e.offset, e.action_units, e.emotion, e.category)  # noqa: E731
     assert sorted(map(key, added)) == sorted(map(key, mine))
-    assert {e.event_id for e in replay(session.path / "coding" / "C3.tsv").events.values()} == {e.event_id for e in added}
+    stored = replay(session.path / "coding" / "C3.tsv").events.values()
+    assert {e.event_id for e in stored} == {e.event_id for e in added}
 
 
 def test_a_bad_annotation_is_refused_and_adds_nothing(session, tmp_path: Path) -> None:
