@@ -52,3 +52,17 @@ def test_timeline_marks_fall_inside_the_segment(session_dir: Path) -> None:
     after = timeline(s, s.segment("after01"))
     assert after["clip"] is None and after["flags"] == [] and after["rating"] is None
     assert after["face_lost"][0]["start"] == pytest.approx(T0 + 2.0)  # n/a duration: to the segment's end
+
+
+def test_spotting_candidates_of_the_segment_are_listed(tmp_path: Path) -> None:
+    folder = make_session(tmp_path / "ses-1")
+    (folder / "spotting").mkdir()
+    (folder / "spotting" / "gras.tsv").write_text(
+        "onset\tapex\toffset\tonset_time\tapex_time\toffset_time\tscore\n"
+        "20\t24\t30\t5000.33\t5000.4\t5000.5\t0.9\n"
+        "100\t104\t110\t5001.66\t5001.7\t5001.8\t0.4\n"
+    )
+    s = open_session(folder)
+    assert timeline(s, s.segment("01"))["spotting"] == [
+        {"camera": "gras", "onset": 20, "apex": 24, "offset": 30, "score": 0.9}]  # fmt: skip
+    assert [c["onset"] for c in timeline(s, s.segment("after01"))["spotting"]] == [100]
