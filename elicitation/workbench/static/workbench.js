@@ -30,7 +30,7 @@
     img.onload = img.onerror = () => {
       loading[camera] = false;
       img.dataset.frame = String(frame);
-      if (playing) shownDuringPlay += 1;
+      if (playing && camera === primary) shownDuringPlay += 1;
       if (wanted[camera] !== null && wanted[camera] !== undefined) load(camera);
     };
     img.src = `/s/${config.session}/frame/${encodeURIComponent(camera)}/${frame}`;
