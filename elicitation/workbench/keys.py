@@ -28,6 +28,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "save": ("Enter", "save the event"),
     "new": ("n", "new event (clear the form)"),
     "camera": ("c", "code on the other camera"),
+    "view": ("v", "show the coded camera only / all cameras"),
     "candidate": ("s", "next spotting candidate into the form"),
 }
 

@@ -102,6 +102,10 @@ def test_refusals_name_the_reason(data: Path, browser) -> None:
     page = browser.new_page()
     try:
         open_player(page, server)
+        page.keyboard.press("v")  # the coded camera only, then both again
+        assert page.is_hidden(".cam[data-camera='uvc']") and page.is_visible(".cam[data-camera='gras']")
+        page.keyboard.press("v")
+        assert page.is_visible(".cam[data-camera='uvc']")
         jump(page, CAMERA, frames[30])
         page.keyboard.press("o")
         page.keyboard.press("a")

@@ -9,7 +9,7 @@
   let data = null, primary = config.cameras[0], index = 0, editing = null, playing = null, armedDone = false;
   let form = { camera: null, onset: null, apex: null, apex2: null, offset: null };
   const loading = {}, wanted = {};
-  let shownDuringPlay = 0;
+  let shownDuringPlay = 0, single = false;
 
   function message(text, ok) { const m = $("message"); m.textContent = text; m.className = ok ? "ok" : "bad"; }
 
@@ -39,6 +39,10 @@
   function show() {
     const t = now();
     for (const camera of config.cameras) {
+      const card = document.querySelector(`.cam[data-camera="${camera}"]`);
+      card.classList.toggle("primary", camera === primary);
+      card.hidden = single && camera !== primary;
+      if (card.hidden) continue;
       const f = data.frames[camera];
       const i = camera === primary ? index : nearest(camera, t);
       if (i < 0) continue;
@@ -49,7 +53,6 @@
       info.dataset.cameraFrameId = f.camera_frame_id[i];
       info.textContent = `frame ${f.frame[i]} · file frame ${f.file_frame[i]} · camera frame id ` +
         `${f.camera_frame_id[i]} · clock ${f.host_time[i].toFixed(6)} s`;
-      document.querySelector(`.cam[data-camera="${camera}"]`).classList.toggle("primary", camera === primary);
     }
     const rate = playing ? ` · playing ×${playing.speed}` : "";
     $("status").textContent = `coding on ${primary} · frame ${index + 1} of ${data.frames[primary].frame.length}${rate}`;
@@ -231,7 +234,7 @@
     play: () => play(1), half: () => play(0.5), jump: () => $("jump").focus(),
     onset: () => setPoint("onset"), apex: () => setPoint("apex"), apex2: () => setPoint("apex2"),
     offset: () => setPoint("offset"), save: () => save(), new: () => clearForm(), camera: () => switchCamera(),
-    candidate: () => nextCandidate(),
+    candidate: () => nextCandidate(), view: () => { single = !single; show(); },
   };
   const byKey = Object.fromEntries(Object.entries(config.keys).map(([action, key]) => [key, action]));
   document.addEventListener("keydown", (event) => {
