@@ -19,7 +19,7 @@ from elicitation.web import jpeg
 from elicitation.workbench.sessions import Segment, Session
 from hardware.video import IndexedReader
 
-OPEN_READERS = 6
+OPEN_READERS = 4  # each holds up to hardware.video.indexed.CACHE_BYTES of decoded frames
 JPEG_QUALITY = 90
 
 

@@ -6,7 +6,7 @@ the ``i``-th timestamp in presentation order, the same count frames.tsv's ``file
 writes one packet per frame handed to it; checked by tests against the sim barcode).
 
 ``frame(i)`` then
-- returns a cached picture (a small LRU of decoded frames: stepping back is a cache hit),
+- returns a cached picture (an LRU of decoded frames, CACHE_BYTES: stepping back is a cache hit),
 - or decodes forward from where the decoder stands when ``i`` lies ahead of it and no keyframe
   lies in between (a one-frame step costs one frame's decoding),
 - or seeks to the nearest keyframe at or before ``i`` and decodes forward to it (a jump costs at
@@ -30,7 +30,8 @@ import numpy as np
 from hardware.video.probe import VideoFileError
 
 log = logging.getLogger(__name__)
-CACHE_FRAMES = 96
+CACHE_BYTES = 64 * 2**20  # decoded frames kept per reader: ~218 at 640x480 gray, ~24 at 1280x720 colour
+MIN_CACHE_FRAMES = 8
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def build_index(path: Path) -> KeyframeIndex:
 class IndexedReader:
     """Decodes frames of one video file by their index in the file (thread-safe, one decoder)."""
 
-    def __init__(self, path: Path, pix_fmt: str | None = None, cache_frames: int = CACHE_FRAMES) -> None:
+    def __init__(self, path: Path, pix_fmt: str | None = None, cache_frames: int | None = None) -> None:
         self.path = Path(path)
         if not self.path.is_file():
             raise VideoFileError(f"{self.path}: no such video file")
@@ -76,14 +77,16 @@ class IndexedReader:
         self._stream = self._container.streams.video[0]
         self._pos: dict[int, int] = {p: i for i, p in enumerate(self.index.pts)}
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._cache_frames = cache_frames
+        self._cache_frames = cache_frames or MIN_CACHE_FRAMES
         self._frames = None  # the decoding generator, positioned after frame self._last
         self._last = -1
         self._lock = threading.Lock()
         self.decoded = 0  # frames decoded so far (for tests and the benchmark)
         self.seeks = 0
         self.pix_fmt = pix_fmt or ""
-        self.frame(0)  # opens the decoder and learns the picture format
+        first = self.frame(0)  # opens the decoder and learns the picture format and size
+        if cache_frames is None:
+            self._cache_frames = max(MIN_CACHE_FRAMES, CACHE_BYTES // max(first.nbytes, 1))
 
     def _format(self, frame: av.VideoFrame) -> str:
         """gray for a one-plane (luma-only) recording, bgr24 for colour: what the recorder was given.
