@@ -43,6 +43,9 @@ def test_the_tree_keeps_every_contract():
         ("hardware/analysis/validation.py", "import hardware.recording", "analysis never imports recording"),
         ("elicitation/folder/state.py", "import elicitation.session", "elicitation layers"),
         ("elicitation/report/page.py", "import psychopy", "never imports PsychoPy"),
+        ("elicitation/web/app.py", "import elicitation.workbench", "elicitation layers"),
+        ("elicitation/dashboard/app.py", "import elicitation.session", "elicitation layers"),
+        ("hardware/vision/framing.py", "import hardware.recording", "hardware layers"),
     ],
 )
 def test_a_forbidden_import_is_caught(tmp_path, module, line, contract):

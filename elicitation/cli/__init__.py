@@ -8,6 +8,7 @@ from importlib import metadata
 import typer
 
 from elicitation.cli import cameras as cli_cameras
+from elicitation.cli import code as cli_code
 from elicitation.cli import dataset
 from elicitation.cli import lsl as cli_lsl
 from elicitation.cli import preview as cli_preview
@@ -62,6 +63,7 @@ app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(cli_lsl.app, name="lsl")
+app.add_typer(cli_code.app, name="code")
 app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
 app.command("import")(cli_sync.import_command)

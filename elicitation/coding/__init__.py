@@ -12,10 +12,28 @@ from elicitation.coding.action_units import (
     parse_action_units,
 )
 from elicitation.coding.agreement import FRAME_TOLERANCE, IOU_THRESHOLD, Pair, agreement, iou, match, write_agreement
-from elicitation.coding.arbitration import DECISIONS, FinalLog, Proposal, final_path, proposals, replay_final
+from elicitation.coding.arbitration import (
+    DECISIONS,
+    FinalLog,
+    Proposal,
+    final_decisions,
+    final_path,
+    proposals,
+    replay_final,
+)
 from elicitation.coding.coder_log import CodingLog, Replay, coding_path, other_coder_events, replay
 from elicitation.coding.emotions import CRITERIA, EMOTIONS, EmotionError, check_emotion, meets, suggest
-from elicitation.coding.events import KINDS, POINTS, CodingError, Event, FrameRef, check_coder, on_camera, resolve
+from elicitation.coding.events import (
+    KINDS,
+    POINTS,
+    CodingError,
+    Event,
+    FrameRef,
+    check_coder,
+    on_camera,
+    resolve,
+    validate,
+)
 from elicitation.coding.log_file import TornLine
 
 __all__ = [
@@ -45,6 +63,7 @@ __all__ = [
     "check_coder",
     "check_emotion",
     "coding_path",
+    "final_decisions",
     "final_path",
     "iou",
     "match",
@@ -57,5 +76,6 @@ __all__ = [
     "replay_final",
     "resolve",
     "suggest",
+    "validate",
     "write_agreement",
 ]

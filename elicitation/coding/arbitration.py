@@ -88,6 +88,12 @@ def replay_final(path: Path) -> tuple[dict[str, tuple[str, Event]], list[TornLin
     return events, torn
 
 
+def final_decisions(path: Path) -> dict[str, str]:
+    """final id -> how it was last decided, rejections included (what the arbitration page shows)."""
+    rows, _torn = read_rows(path, COLUMNS)
+    return {row["event_id"]: row["decided"] for _number, row in rows}
+
+
 class FinalLog:
     def __init__(self, session: Path, coder_1: str, coder_2: str, tables: dict[str, FrameTable]) -> None:
         self.coders = (check_coder(coder_1), check_coder(coder_2))

@@ -1,4 +1,4 @@
-"""Video files: the lossless encoder, the reader, the one ffmpeg probe, the frames.tsv table and its check."""
+"""Video files: the lossless encoder, the readers (in order; by frame index), the ffmpeg probe, frames.tsv."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hardware.video.frames_tsv import (
     read_frames_tsv,
     repair_tail,
 )
+from hardware.video.indexed import IndexedReader, KeyframeIndex, build_index
 from hardware.video.probe import DecodeResult, MediaInfo, VideoFileError, decode_media, probe_media, probe_size
 from hardware.video.reader import count_frames, iter_frames
 
@@ -22,11 +23,14 @@ __all__ = [
     "FileCheck",
     "FrameTable",
     "FramesTsvWriter",
+    "IndexedReader",
+    "KeyframeIndex",
     "MediaInfo",
     "TableCheck",
     "VideoFileError",
     "VideoWriter",
     "WriterError",
+    "build_index",
     "check_table",
     "count_frames",
     "decode_media",

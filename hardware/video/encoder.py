@@ -8,6 +8,9 @@ Why x264 ``-qp 0 -preset ultrafast -tune zerolatency`` into Matroska:
   within milliseconds instead of sitting 40 frames deep in the encoder when something crashes.
 - Matroska with 1-second clusters stays playable up to the last cluster after a crash.
 Plain libx264 on bgr24 input is NOT lossless (ffmpeg converts to yuv444p); libx264rgb is.
+- a keyframe every KEYFRAME_S (x264's default is every 250 frames, 4 s at 60 fps): the coders'
+  workbench decodes by frame index and a jump decodes from the keyframe before it, so this bounds a
+  jump to one second of decoding (bench/coding.py measures the time and the size it costs).
 MJPEG from a UVC device is stored as it arrives (stream copy, no re-encode).
 """
 
@@ -39,6 +42,7 @@ _RAW_CODECS: dict[str, tuple[str, list[str]]] = {
 for _bayer in ("bayer_rggb8", "bayer_gbrg8", "bayer_grbg8", "bayer_bggr8"):
     _RAW_CODECS[_bayer] = _RAW_CODECS["mono8"]  # raw sensor mosaic kept bit-exact as gray
 
+KEYFRAME_S = 1.0
 _CONTAINER = ["-f", "matroska", "-cluster_time_limit", "1000", "-flush_packets", "1"]
 
 
@@ -73,7 +77,8 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def encoder_command(fmt: StreamFormat, path: Path) -> list[str]:
+def encoder_command(fmt: StreamFormat, path: Path, keyframe_s: float | None = KEYFRAME_S) -> list[str]:
+    """The ffmpeg command; keyframe_s None leaves x264's own keyframe interval (for the benchmark)."""
     head = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-n"]
     rate = f"{fmt.fps:g}"
     if fmt.pixel_format == "mjpeg":
@@ -93,6 +98,8 @@ def encoder_command(fmt: StreamFormat, path: Path) -> list[str]:
     if fmt.pixel_format not in _RAW_CODECS:
         raise WriterError(f"no encoder for pixel format '{fmt.pixel_format}'")
     pix_fmt, codec = _RAW_CODECS[fmt.pixel_format]
+    if keyframe_s is not None:
+        codec = [*codec, "-g", str(max(1, round(fmt.fps * keyframe_s)))]
     size = f"{fmt.width}x{fmt.height}"
     source = ["-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", size, "-framerate", rate, "-i", "pipe:0"]
     return [*head, *source, *codec, *_CONTAINER, str(path)]
@@ -101,7 +108,7 @@ def encoder_command(fmt: StreamFormat, path: Path) -> list[str]:
 class VideoWriter:
     """One MKV file fed frame by frame through a pipe to an ffmpeg process."""
 
-    def __init__(self, path: Path, fmt: StreamFormat) -> None:
+    def __init__(self, path: Path, fmt: StreamFormat, keyframe_s: float | None = KEYFRAME_S) -> None:
         self.path = Path(path)
         self.format = fmt
         self.frames = 0
@@ -109,7 +116,7 @@ class VideoWriter:
             raise WriterError(f"{self.path} exists; recordings are never overwritten")
         self._stderr: collections.deque[str] = collections.deque(maxlen=20)
         self._proc = subprocess.Popen(
-            encoder_command(fmt, self.path),
+            encoder_command(fmt, self.path, keyframe_s),
             stdin=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,

@@ -1,0 +1,118 @@
+"""The workbench's routes on the shared web app (elicitation.web: token on every request, 127.0.0.1).
+
+Pages: ``/`` sessions, ``/s/N`` a session's episodes, ``/s/N/e/KEY`` the player, ``/s/N/agreement`` and
+``/s/N/arbitrate`` (?c1=&c2=). JSON: ``/api/s/N/e/KEY`` (frames, timeline, your events, other coders'
+once both are done), POST the same for add/change/delete/done, ``/api/aus?text=`` (parse + Table IV
+suggestion), POST ``/api/s/N/arbitrate``. Pictures: ``/s/N/frame/CAMERA/FRAME`` (JPEG of that
+frames.tsv frame, decoded by index; headers X-Frame, X-Camera-Frame-Id, X-Host-Time, X-File, X-File-Frame).
+A refused action answers 400 with ``{"error": reason}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from elicitation.coding import CodingError, canonical_string, parse_action_units, suggest
+from elicitation.folder import BadInput
+from elicitation.web import make_app
+from elicitation.workbench import arbitrate, pages
+from elicitation.workbench.pictures import segment_frames
+from elicitation.workbench.state import Workbench
+from elicitation.workbench.timeline import timeline
+from hardware.video import VideoFileError
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def refused(exc: Exception, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": str(exc)}, status_code=status)
+
+
+def build_app(wb: Workbench, token: str) -> Starlette:
+    async def body(request: Request) -> dict[str, Any]:
+        try:
+            value = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise CodingError("the request body is not JSON") from None
+        if not isinstance(value, dict):
+            raise CodingError("the request body is not a JSON object")
+        return value
+
+    def guarded(handler: Any) -> Any:
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (BadInput, VideoFileError) as exc:
+                return refused(exc, 404 if "no session" in str(exc) or "no episode" in str(exc) else 400)
+
+        return run
+
+    async def home(request: Request) -> Response:
+        return pages.sessions_page(wb)
+
+    async def session(request: Request) -> Response:
+        return pages.session_page(wb, request.path_params["n"])
+
+    async def player(request: Request) -> Response:
+        return pages.player_page(wb, request.path_params["n"], request.path_params["key"])
+
+    async def episode(request: Request) -> Response:
+        n, key = request.path_params["n"], request.path_params["key"]
+        if request.method == "POST":
+            payload = await body(request)
+            return JSONResponse(await asyncio.to_thread(wb.act, n, key, payload))
+        s = wb.session(n)
+        seg = s.segment(key)
+        return JSONResponse(
+            {
+                "frames": segment_frames(s, seg),
+                "timeline": timeline(s, seg),
+                "categories": s.categories,
+                **wb.episode(n, key),
+            }
+        )
+
+    async def frame(request: Request) -> Response:
+        n, camera, number = request.path_params["n"], request.path_params["camera"], request.path_params["frame"]
+        data, row = await asyncio.to_thread(wb.pictures(n).jpeg, camera, number)
+        return Response(data, media_type="image/jpeg", headers={**row.headers(), "Cache-Control": "no-store"})
+
+    async def aus(request: Request) -> Response:
+        text = request.query_params.get("text", "")
+        canonical = canonical_string(text)
+        return JSONResponse({"canonical": canonical, "suggested": suggest(parse_action_units(text))})
+
+    async def agreement_page(request: Request) -> Response:
+        return arbitrate.agreement_page(wb, request.path_params["n"], *arbitrate.pair_of(request))
+
+    async def arbitrate_page(request: Request) -> Response:
+        return arbitrate.arbitration_page(wb, request.path_params["n"], *arbitrate.pair_of(request))
+
+    async def decide(request: Request) -> Response:
+        payload = await body(request)
+        return JSONResponse(await asyncio.to_thread(arbitrate.decide, wb, request.path_params["n"], payload))
+
+    routes = [
+        Route("/", guarded(home)),
+        Route("/s/{n:int}", guarded(session)),
+        Route("/s/{n:int}/e/{key}", guarded(player)),
+        Route("/s/{n:int}/frame/{camera}/{frame:int}", guarded(frame)),
+        Route("/s/{n:int}/agreement", guarded(agreement_page)),
+        Route("/s/{n:int}/arbitrate", guarded(arbitrate_page)),
+        Route("/api/s/{n:int}/e/{key}", guarded(episode), methods=["GET", "POST"]),
+        Route("/api/s/{n:int}/arbitrate", guarded(decide), methods=["POST"]),
+        Route("/api/aus", guarded(aus)),
+        Mount("/wb", app=StaticFiles(directory=STATIC), name="workbench-static"),
+    ]
+    return make_app(routes, token=token, title="Coders' workbench")

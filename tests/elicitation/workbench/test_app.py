@@ -1,0 +1,80 @@
+"""The workbench's HTTP side in process (Starlette TestClient): the token, refusals, independence,
+and the picture served for a frame is that frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from starlette.testclient import TestClient
+
+from elicitation.workbench import Workbench, build_app
+from hardware.cameras.sim import barcode
+from tests.elicitation.workbench.tiny_session import FIRST_ID, make_session
+
+TOKEN = "test-token"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    make_session(tmp_path / "data" / "sub-P1" / "ses-1")
+    return tmp_path / "data"
+
+
+def client(data: Path, coder: str) -> TestClient:
+    return TestClient(build_app(Workbench(data, coder), TOKEN), headers={"X-Token": TOKEN})
+
+
+def event(**more) -> dict:
+    return {"action": "add", "camera": "gras", "kind": "micro", "onset": 10, "apex": 12, "offset": 16,
+            "action_units": "4", "emotion": "disgust", **more}  # fmt: skip
+
+
+def test_no_token_no_page(data: Path) -> None:
+    bare = TestClient(build_app(Workbench(data, "C1"), TOKEN))
+    assert bare.get("/").status_code == 403 and bare.get("/s/0/frame/gras/3").status_code == 403
+
+
+def test_the_picture_of_a_frame_is_that_frame(data: Path) -> None:
+    with client(data, "C1") as c:
+        for camera, frame in (("gras", 0), ("gras", 95), ("uvc", 57)):
+            answer = c.get(f"/s/0/frame/{camera}/{frame}")
+            image = cv2.imdecode(np.frombuffer(answer.content, np.uint8), cv2.IMREAD_UNCHANGED)
+            assert barcode.read(image) == FIRST_ID + frame == int(answer.headers["x-camera-frame-id"])
+        assert "not in gras's frames.tsv" in c.get("/s/0/frame/gras/500").json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"action_units": "4+"}, "empty (two '+' in a row"),
+        ({"onset": 18}, "0 <= onset <= apex <= apex2 <= offset"),
+        ({"offset": 100}, "outside episode 01"),
+        ({"onset": None}, "no onset frame"),
+        ({"emotion": "joy"}, "emotion 'joy' is not one of"),
+        ({"kind": "irrelevant"}, "needs a review category"),
+    ],
+)
+def test_a_refused_event_says_why_and_is_not_recorded(data: Path, change: dict, reason: str) -> None:
+    with client(data, "C1") as c:
+        answer = c.post("/api/s/0/e/01", json=event(**change))
+        assert answer.status_code == 400 and reason in answer.json()["error"]
+        assert c.get("/api/s/0/e/01").json()["events"] == []
+
+
+def test_other_coders_codes_stay_hidden_until_both_are_done(data: Path) -> None:
+    with client(data, "C1") as one, client(data, "C2") as two:
+        saved = one.post("/api/s/0/e/01", json=event()).json()["event"]
+        assert saved["frames"]["uvc"]["onset"]["frame"] == 10  # resolved on the other camera by host_time
+        two.post("/api/s/0/e/01", json=event(onset=11))
+        one.post("/api/s/0/e/01", json={"action": "done"})
+        view = two.get("/api/s/0/e/01").json()["others"]
+        assert view["shown"] == {}
+        assert "stay hidden until both coders marked it done (not yet: C2)" in view["hidden"]["C1"]
+        two.post("/api/s/0/e/01", json={"action": "done"})
+        shown = two.get("/api/s/0/e/01").json()["others"]["shown"]
+        assert [e["onset"] for e in shown["C1"]] == [10]
+        late = one.post("/api/s/0/e/01", json=event(onset=9))
+        assert late.status_code == 400 and "marked done" in late.json()["error"]
