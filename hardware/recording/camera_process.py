@@ -3,6 +3,8 @@
 Main thread: the camera's read loop, and nothing else. It never touches disk or logs: each frame
 goes into an in-memory queue, the shared health counters are updated, and that is all.
 Writer thread: takes frames from the queue, hands them to ffmpeg and appends frames.tsv rows.
+Preview thread (when the job names a preview slot): the read loop hands it a frame reference at most
+10 times a second; it converts, downscales and publishes into shared memory (hardware/recording/preview.py).
 Control thread: receives commands from the parent (new file at a time, stop); if the parent dies,
 its pipe closes and we stop cleanly, so every file is finished.
 
@@ -25,6 +27,7 @@ from typing import Any
 
 from hardware import clock
 from hardware.cameras import CameraError, CameraSettings, FrameTimeout, create_camera
+from hardware.recording.preview import PreviewPublisher
 from hardware.recording.writer import HOLDBACK_S, RecordingWriter, Rotation
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ class AcquisitionJob:
     append: bool = False
     buffer_seconds: float = 3.0
     backpressure: bool = False  # benchmarks: wait for the writer instead of dropping
+    preview: str = ""  # shared-memory name of this camera's preview slot ("" = no previews)
 
 
 def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> None:
@@ -84,6 +88,11 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
     control_thread.start()
 
     error = ""
+    try:
+        preview = PreviewPublisher(job.preview, fmt.pixel_format) if job.preview else None
+    except Exception as exc:  # noqa: BLE001 - no preview then; the recording goes on
+        preview = None
+        events.put(("warning", name, f"camera '{name}': no preview ({exc})"))
     recent: collections.deque[float] = collections.deque()
     last_id: int | None = None
     dropped = lost = count = 0
@@ -113,6 +122,8 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
             except queue.Full:
                 lost += 1  # the writer fell behind: counted, and visible as an id gap in frames.tsv
             count += 1
+            if preview is not None and preview.due(frame.host_time):
+                preview.offer(frame)  # a reference for the preview thread: no copy, no wait
             recent.append(frame.host_time)
             while recent and recent[0] < frame.host_time - 1.0:
                 recent.popleft()
@@ -124,6 +135,8 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
         error = f"{exc.__class__.__name__}: {exc}"
     finally:
         _safe_close(camera)
+        if preview is not None:
+            preview.close()
         if error:
             health[STATE] = FAILED
             events.put(("error", name, error))

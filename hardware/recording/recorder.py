@@ -4,6 +4,7 @@
         rec.mark("episode 1 onset", at=t)        # markers.tsv, on the one clock
         rec.new_files("ep01", at=t)              # every camera continues in <camera>_ep01.mkv
         rec.health()                             # live counters per camera
+        PreviewReader(rec.preview_names["cam"])  # its latest small picture (previews=True, the default)
     summaries = rec.summaries                    # after stop()
 
 A camera that fails is reported in health() and in its summary; the others keep recording.
@@ -24,6 +25,7 @@ from hardware.cameras import CameraError
 from hardware.errors import HardwareError
 from hardware.recording import camera_process as acquisition
 from hardware.recording.camera_process import AcquisitionJob
+from hardware.recording.preview import PreviewSlots
 from hardware.rig import Rig
 
 log = logging.getLogger(__name__)
@@ -68,12 +70,15 @@ class Recorder:
         first_suffix: str = "",
         append: bool = False,
         backpressure: bool = False,
+        previews: bool = True,
     ) -> None:
         self.rig = rig
         self.out_dir = Path(out_dir)
         self.first_suffix = first_suffix
         self.append = append
         self.backpressure = backpressure
+        self.previews = previews
+        self._slots = PreviewSlots()
         self.errors: dict[str, str] = {}
         self.disk_full = ""  # set when a camera's writer ran out of space: the session must stop
         self.warnings: dict[str, list[str]] = {}
@@ -93,8 +98,9 @@ class Recorder:
         for name, settings in self.rig.cameras.items():
             parent_end, child_end = self._ctx.Pipe()
             health = self._ctx.Array("d", acquisition.HEALTH_SIZE, lock=False)
+            preview = self._slots.create(name, settings) if self.previews else ""
             job = AcquisitionJob(
-                settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure
+                settings, str(self.out_dir), self.first_suffix, self.append, 3.0, self.backpressure, preview
             )
             process = self._ctx.Process(
                 target=acquisition.run, args=(job, child_end, self._events, health), name=f"camera-{name}"
@@ -162,6 +168,7 @@ class Recorder:
                 pass
             self._markers = None
         self._workers.clear()
+        self._slots.close()  # readers still attached keep their mapping until they close
         return self.summaries
 
     def __enter__(self) -> Recorder:
@@ -192,6 +199,11 @@ class Recorder:
             except OSError:  # that camera has failed; its error is in health()
                 log.debug("camera %s: rotation not delivered", worker.name, exc_info=True)
         return at
+
+    @property
+    def preview_names(self) -> dict[str, str]:
+        """Camera name -> its preview slot's shared-memory name: open with hardware.recording.PreviewReader."""
+        return self._slots.names
 
     def camera_pids(self) -> dict[str, int]:
         """Process id of each camera's recorder process (for CPU accounting and fault tests)."""

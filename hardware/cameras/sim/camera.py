@@ -19,6 +19,8 @@ a recording can be checked frame by frame. Faults are rig settings:
                               The room as lit by each screen level is made once (dark and bright at
                               configure, any other level the first time it is seen), so a frame costs
                               a copy whatever the screen shows.
+- ``face: {image: astronaut, movement_px: 3, face_away: [[t0, t1]]}``  a face photograph drawn over
+                              the pattern, moving a little, gone during face_away (hardware.cameras.sim.face).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from hardware.cameras.base import (
     StreamFormat,
 )
 from hardware.cameras.sim import barcode
+from hardware.cameras.sim.face import FaceLayer, check_options
 from hardware.cameras.sim.screen_link import ScreenLink
 from hardware.strict_yaml import Field, non_negative, positive
 
@@ -51,6 +54,7 @@ OPTIONS = {
     "buffer_frames": Field(int, default=8, check=positive),
     "seed": Field(int, default=0),
     "screen_latency_ms": Field(float, default=None, check=non_negative),
+    "face": Field(dict, default=None, check=check_options),
 }
 SCREEN_READOUT_S = 0.05  # the flipping process may publish a flip late on a busy machine
 SCREEN_LEVELS_KEPT = 8  # lit views held at once (a sync test shows two: black and white)
@@ -95,6 +99,7 @@ class SimCamera:
         self._next_id = 0
         self._opened = False
         self._views: dict[float, np.ndarray] = {}  # screen brightness -> lit pattern
+        self._face: FaceLayer | None = None
 
     def open(self) -> None:
         self._opened = True
@@ -126,6 +131,10 @@ class SimCamera:
         channels = 3 if settings.pixel_format == "bgr24" else 1
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         self._views = {}
+        face = opts.get("face")
+        self._face = None if face is None else FaceLayer.from_options(
+            face, settings.width, settings.height, channels, lit_view
+        )
         if self._screen is not None:  # made here, not on the frame path: ~0.1 s each at 720p colour
             for level in (0.0, 1.0):
                 self._views[level] = lit_view(self._pattern, level)
@@ -172,12 +181,16 @@ class SimCamera:
                 time.sleep(wait)
         source = self._pattern
         host_time = clock.now()
+        level = None
         if self._screen is not None:
             host_time = due if self._paced else host_time  # the exposure time, not the hand-over
             time.sleep(max(0.0, host_time + SCREEN_READOUT_S - clock.now()))
-            source = self._view(source, self._screen.state_at(host_time - self._screen_latency_s))
+            level = self._screen.state_at(host_time - self._screen_latency_s)
+            source = self._view(source, level)
         offset = (frame_id * 3) % 256
         pixels = np.array(source[:, offset : offset + settings.width])  # a copy: the barcode goes on it
+        if self._face is not None:  # seconds since start on the host clock, whatever the camera's drift
+            self._face.draw(pixels, camera_time / (1 + self._drift), level)
         barcode.write(pixels, frame_id)
         return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
 
@@ -198,3 +211,4 @@ class SimCamera:
         self._opened = False
         self._pattern = None
         self._views = {}
+        self._face = None
