@@ -1,6 +1,6 @@
 """The face's block motion, frame by frame: detect the face, track it, dense optical flow in a grid of blocks.
 
-For frame i (from k on) both frame i and frame i - k are cut at frame i's face box, resized to
+For frame i (from k on) frame i and frame i - k, each cut at its face box, resized to
 face_size x face_size and normalised (zero mean, unit spread: a global brightness change is gone), and
 the dense flow between them (OpenCV Farneback, or DIS) is taken. The head's own movement is the median
 flow over the whole face; it is subtracted, and what is left is averaged in each of grid x grid blocks:
@@ -8,7 +8,10 @@ flow over the whole face; it is subtracted, and what is left is averaged in each
 Frames without a face (not found, or before frame k) are NaN.
 
 The face is detected every ``detect_every`` frames (``detect(gray) -> box | None``, by default
-hardware.vision.detect_face); in between the box follows the head's median flow (/k per frame).
+hardware.vision.detect_face). The box is tracked frame to frame by phase correlation of the face crop
+(sub-pixel translation); a detection restarts the track only when it is more than TRACK_SLACK of the box
+away from it (or the face was lost), so detector jitter never moves the box. The head's movement between
+frame i - k and i is then mostly in the boxes; what the track missed is removed by the median.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 
 from elicitation.spotting.params import Parameters
 
+TRACK_SLACK = 0.25  # of the box's width: a detection this far from the track restarts it
 MARGIN = 0.125  # of the box's size on each side, in the flow but not in the blocks
 Detect = Callable[[np.ndarray], Any]  # returns an object with x, y, w, h (pixels) or None
 
@@ -50,7 +54,9 @@ class FaceFlow:
     def __init__(self, params: Parameters, detect: Detect | None = None) -> None:
         self.p = params
         self.detect = detect or default_detector()
-        self._frames: deque[np.ndarray] = deque(maxlen=params.k + 1)
+        self._prepared: deque[np.ndarray] = deque(maxlen=params.k + 1)  # the face crops of the last k + 1 frames
+        self._boxes_kept: deque[tuple[int, int, int, int]] = deque(maxlen=params.k + 1)
+        self._inners: deque[tuple[int, int]] = deque(maxlen=params.k + 1)
         self._box: np.ndarray | None = None  # x, y, w, h as floats
         self._v: list[np.ndarray] = []
         self._boxes: list[np.ndarray] = []
@@ -79,39 +85,67 @@ class FaceFlow:
             return self._dis.calc(a, b, None)
         return cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 3, 15, 3, 5, 1.2, 0)
 
-    def _locate(self, gray: np.ndarray) -> None:
-        i = len(self._v)
-        if i % self.p.detect_every == 0:
-            found = self.detect(gray)
-            self._detections += 1
-            self._box = None if found is None else np.array([found.x, found.y, found.w, found.h], np.float64)
+    def _detect(self, gray: np.ndarray) -> None:
+        """Every detect_every frames: (re)start the track where the detector finds the face, unless the
+        track already holds it (a re-detection's jitter must not move a box the flow follows well)."""
+        if len(self._v) % self.p.detect_every:
+            return
+        found = self.detect(gray)
+        self._detections += 1
+        if found is None:
+            self._box = None
+            return
+        box = np.array([found.x, found.y, found.w, found.h], np.float64)
+        moved = None if self._box is None else np.abs(box[:2] + box[2:] / 2 - self._box[:2] - self._box[2:] / 2)
+        if moved is None or moved.max() > TRACK_SLACK * box[2]:
+            self._box = box
+            self._prepared.clear()
+            self._boxes_kept.clear()
 
-    def _int_box(self, shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
-        if self._box is None:
-            return None
-        x, y, w, h = (int(round(v)) for v in self._box)
+    def _int_box(self, shape: tuple[int, ...], box: np.ndarray) -> tuple[int, int, int, int] | None:
+        x, y, w, h = (int(round(v)) for v in box)
         x, y = min(max(x, 0), shape[1] - 1), min(max(y, 0), shape[0] - 1)
         w, h = min(w, shape[1] - x), min(h, shape[0] - y)
         return (x, y, w, h) if w >= self.p.grid * 4 and h >= self.p.grid * 4 else None
 
+    def _track(self, gray: np.ndarray) -> None:
+        """Move the box with the head: the phase correlation of the last frame's face and this frame there."""
+        if self._box is None or not self._prepared:
+            return
+        box = self._int_box(gray.shape, self._box)
+        if box is None or box[2] != self._boxes_kept[-1][2] or box[3] != self._boxes_kept[-1][3]:
+            return
+        here = self._prepare(gray, self._boxes_kept[-1])
+        last = self._prepared[-1]
+        if here.shape != last.shape:
+            return
+        (dx, dy), _response = cv2.phaseCorrelate(last.astype(np.float32), here.astype(np.float32))
+        self._box[:2] += np.array([dx, dy]) * (self._box[2:] / self.p.face_size)
+
     def push(self, gray: np.ndarray) -> None:
         """Add the next frame (uint8, H x W)."""
-        self._locate(gray)
-        self._frames.append(gray)
-        box = self._int_box(gray.shape)
+        self._track(gray)
+        self._detect(gray)
+        box = None if self._box is None else self._int_box(gray.shape, self._box)
         self._boxes.append(np.array(box if box else (np.nan,) * 4, np.float64))
-        if box is None or len(self._frames) <= self.p.k:
+        if box is None:
+            self._prepared.clear()
+            self._boxes_kept.clear()
             self._v.append(self._nan)
             return
-        flow = self._flow(self._prepare(self._frames[0], box), self._prepare(gray, box))
+        self._prepared.append(self._prepare(gray, box))
+        self._inners.append(self._inner)
+        self._boxes_kept.append(box)
+        if len(self._prepared) <= self.p.k or self._prepared[0].shape != self._prepared[-1].shape:
+            self._v.append(self._nan)
+            return
+        flow = self._flow(self._prepared[0], self._prepared[-1])
         g, bs = self.p.grid, self.p.face_size // self.p.grid
-        ix, iy = self._inner
+        ix, iy = self._inners[-1]
         inner = flow[iy : iy + g * bs, ix : ix + g * bs]
         head = np.median(inner.reshape(-1, 2), axis=0)
         local = (inner - head).reshape(g, bs, g, bs, 2).mean(axis=(1, 3))
         self._v.append(local.astype(np.float32))
-        assert self._box is not None
-        self._box[:2] += head * (box[2] / self.p.face_size) / self.p.k  # track: the head's velocity
 
     def result(self) -> BlockSeries:
         empty = np.zeros((0, self.p.grid, self.p.grid, 2), np.float32)

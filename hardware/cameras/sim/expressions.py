@@ -17,7 +17,8 @@ Rig option of a sim camera that also has ``face:`` (checked strictly)::
   total 200-500 ms and 2-4 pixels drawn from ``seed`` (the issue's ranges);
 - distractors, none of them a micro-expression: ``head_translation`` (the head slides ``pixels`` right and
   half that down and back over ``duration_s``), ``brightness`` (the whole frame's gain goes to 1 + ``change``
-  and back; -0.3 dims the light by 30 %), ``long_movement`` (a brow raise rising and falling smoothly over ``duration_s``).
+  and back; -0.3 dims the light by 30 %), ``long_movement`` (a brow raise rising and falling smoothly
+  over ``duration_s``).
 
 Times are seconds since the camera started (its frame id / fps), the face layer's time. ``schedule`` gives
 the truth: each movement's onset, apex and offset times; a frame shows a movement when
