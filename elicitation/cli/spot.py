@@ -18,7 +18,7 @@ from elicitation.cli.exits import exits
 from elicitation.errors import ExitCode
 from elicitation.folder import BadInput
 
-MODES = ("evaluate", "simulate")
+MODES = ("evaluate", "simulate", "truth")
 
 
 def _episodes(values: list[str]) -> list[tuple[str, float, float]]:
@@ -90,10 +90,23 @@ def _simulate(target: Path, rig_name: str | None, episodes: list[str]) -> None:
     out.print(f"synthetic session (a photograph warped at known times, not a participant): {session}", highlight=False)
 
 
+def _truth(session: Path, rig_name: str | None) -> None:
+    from elicitation.coding import final_path
+    from elicitation.spotting.synthetic import write_truth
+    from hardware.rig import load_rig
+
+    if not rig_name:
+        raise BadInput("truth needs --rig: the sim rig the session was recorded with")
+    if final_path(session).exists():
+        raise BadInput(f"{final_path(session)} exists; final codes are never overwritten")
+    listed = write_truth(session, load_rig(rig_name))
+    out.print(f"truth of the sim expressions -> {final_path(session)} and {listed}", highlight=False)
+
+
 @exits
 def spot(
-    target: str = typer.Argument(..., help="ARCHIVE: a folder of sessions to spot; or 'evaluate' / 'simulate'."),
-    path: Path | None = typer.Argument(None, help="evaluate: DATA (sessions with final.tsv); simulate: OUT."),
+    target: str = typer.Argument(..., help="ARCHIVE: a folder of sessions to spot; or evaluate, simulate, truth."),
+    path: Path | None = typer.Argument(None, help="evaluate: DATA; simulate: OUT; truth: SESSION."),
     workers: int = typer.Option(2, "--workers", help="Dask LocalCluster worker processes; 0: serially here."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="An existing Dask scheduler, tcp://HOST:PORT."),
     force: bool = typer.Option(False, "--force", help="Rerun tasks whose results exist."),
@@ -104,11 +117,16 @@ def spot(
 ) -> None:
     """Spot candidate micro-expressions: one task per session, episode file and camera (Dask), results in
     spotting/<camera>.tsv; `elicit spot evaluate DATA` scores them against coding/final.tsv (MEGC metric);
-    `elicit spot simulate OUT --rig RIG` records a synthetic set with a known truth."""
+    `elicit spot simulate OUT --rig RIG` records a synthetic set with a known truth; `elicit spot truth SESSION
+    --rig RIG` writes that truth for a session recorded with such a sim rig."""
     if target == "evaluate":
         if path is None:
             raise BadInput("usage: elicit spot evaluate DATA")
         _evaluate(path, json_out)
+    elif target == "truth":
+        if path is None:
+            raise BadInput("usage: elicit spot truth SESSION --rig RIG")
+        _truth(path, rig)
     elif target == "simulate":
         if path is None:
             raise BadInput("usage: elicit spot simulate OUT --rig RIG")

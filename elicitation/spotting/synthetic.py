@@ -6,7 +6,8 @@ their truth as coding/final.tsv. SYNTHETIC: a photograph warped at known times, 
 ``video/<camera>_ep<label>.mkv`` per episode window [start_s, end_s) of camera time, and
 ``video/<camera>_frames.tsv``. Its host_time is the clock at the start plus the camera's own time (the
 camera ran faster than real time, so this is the time the frame would have had at its fps).
-``write_truth`` turns each micro movement inside one episode into a final event (coders ``sim`` and
+``write_truth`` (also for a session the recorder made with such a rig: ``elicit spot truth SESSION --rig RIG``)
+turns each micro movement inside one episode file into a final event (coders ``sim`` and
 ``truth``, decided ``accepted-unmatched``), coded on the first camera and resolved on every camera by
 host_time, as arbitrated codes are: onset the first frame showing the movement (amplitude > 0), apex
 the frame nearest its apex time, offset the last frame showing it. ``coding/synthetic.json`` lists every
@@ -111,8 +112,8 @@ def write_truth(session: Path, rig: Rig) -> Path:
             listed.append({"kind": m.kind, "micro": m.micro, "times_s": list(m.times()), "pixels": m.pixels,
                            "change": m.change, "frames": where})  # fmt: skip
             ref = where[reference]
-            if not m.micro or ref is None:
-                continue
+            if not m.micro or ref is None or ref["file"] not in file_episode:
+                continue  # a distractor, or a movement outside one episode file (between clips)
             event = Event(event_id=f"sim{n}", episode=file_episode[ref["file"]], kind="micro", camera=reference,
                           onset=ref["onset"], apex=ref["apex"], offset=ref["offset"], action_units=UNITS[m.kind],
                           note=f"synthetic {m.kind} {m.pixels:.1f} px")  # fmt: skip

@@ -87,3 +87,16 @@ def test_mark_names_review_flags_and_face_lost() -> None:
     assert "face_lost" in mark(10.0, 10.3, [], [(10.2, 12.0)], False)
     assert mark(10.0, 10.3, [], [(10.4, 12.0)], False) == ""
     assert mark(10.0, 10.3, [], [], True) == "no face found in part of it"
+
+
+def test_truth_command_rewrites_the_same_final_events_for_a_session(small_set: Path, tmp_path: Path) -> None:
+    data = _copy(small_set, tmp_path / "data")
+    session = data / SESSION
+    before = {k: (e.onset, e.apex, e.offset) for k, (_d, e) in replay_final(final_path(session))[0].items()}
+    refused = run_elicit("spot", "truth", str(session), "--rig", str(small_set.parent / "rig.yaml"))
+    assert refused.returncode == 2 and "never overwritten" in refused.stderr
+    shutil.rmtree(session / "coding")
+    made = run_elicit("spot", "truth", str(session), "--rig", str(small_set.parent / "rig.yaml"))
+    assert made.returncode == 0, made.stderr
+    after = {k: (e.onset, e.apex, e.offset) for k, (_d, e) in replay_final(final_path(session))[0].items()}
+    assert after == before and len(after) == 2
