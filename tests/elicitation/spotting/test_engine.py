@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import cv2
 import numpy as np
 import pytest
 
@@ -62,14 +63,14 @@ def test_each_injected_movement_is_one_micro_candidate_with_iou_at_least_half(fl
     assert all(c.kind == "micro" and c.onset <= c.apex <= c.offset for c in found)
 
 
-def test_distractors_give_no_micro_candidate() -> None:
+def test_distractors_give_no_candidate() -> None:
     _layer, frames, detect = render({"distractors": [
         {"kind": "head_translation", "at_s": 0.5, "duration_s": 2.0, "pixels": 16},
         {"kind": "brightness", "at_s": 2.8, "duration_s": 0.3, "change": -0.3},
         {"kind": "long_movement", "at_s": 3.4, "duration_s": 1.5, "pixels": 3},
     ]}, 5.2)  # fmt: skip
     params = Parameters.from_fps(60)
-    assert [c for c in candidates(block_series(frames, params, detect).v, params) if c.kind == "micro"] == []
+    assert candidates(block_series(frames, params, detect).v, params) == []
 
 
 def test_frame_parameters_follow_the_fps() -> None:
@@ -94,3 +95,51 @@ def test_frames_without_a_face_have_no_motion() -> None:
     _layer, frames, _detect = render(MOVES, 1.0)
     series = block_series(frames, Parameters.from_fps(60), lambda gray: None)
     assert not series.face_found.any() and np.isnan(series.v).all()
+
+
+def test_a_long_strong_movement_is_at_most_one_candidate_and_not_micro() -> None:
+    _layer, frames, detect = render(
+        {"distractors": [{"kind": "long_movement", "at_s": 2.0, "duration_s": 1.5, "pixels": 6}]}, 6.0
+    )
+    params = Parameters.from_fps(60)
+    found = candidates(block_series(frames, params, detect).v, params)
+    assert len(found) <= 1 and all(c.kind == "macro" for c in found)  # rise and fall are not two movements
+
+
+def test_the_head_movement_is_removed_from_the_blocks() -> None:
+    """The whole face drifts 0.35 px a frame: what the tracked, whole-pixel boxes leave is the median's job."""
+    rng = np.random.default_rng(1)
+    texture = cv2.GaussianBlur(rng.integers(0, 255, (480, 640)).astype(np.float32), (0, 0), 3)
+    texture = cv2.normalize(texture, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+
+    def frames():
+        for i in range(60):
+            shift = np.float32([[1, 0, 0.35 * i], [0, 1, 0.2 * i]])
+            yield cv2.warpAffine(texture, shift, (640, 480), borderMode=cv2.BORDER_REFLECT)
+
+    params = Parameters.from_fps(60)
+    series = block_series(frames(), params, lambda gray: SimpleNamespace(x=220, y=140, w=200, h=200))
+    motion = np.linalg.norm(series.v[params.k :], axis=-1)
+    assert np.nanmax(motion) < 0.15
+
+
+def test_the_box_follows_the_head_between_detections() -> None:
+    """1.5 px a frame to the right (88 px in all): the track keeps up within a tenth of the way (phase
+    correlation's sub-pixel peak runs a little short); a detection near the track does not move it."""
+    rng = np.random.default_rng(2)
+    texture = cv2.GaussianBlur(rng.integers(0, 255, (480, 640)).astype(np.float32), (0, 0), 3)
+    texture = cv2.normalize(texture, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    seen = {"i": 0}
+
+    def frames():
+        for i in range(60):
+            seen["i"] = i
+            yield cv2.warpAffine(texture, np.float32([[1, 0, 1.5 * i], [0, 1, 0]]), (640, 480),
+                                 borderMode=cv2.BORDER_REFLECT)  # fmt: skip
+
+    def detect(_gray):  # the true box, in whole pixels
+        return SimpleNamespace(x=150 + round(1.5 * seen["i"]), y=140, w=200, h=200)
+
+    series = block_series(frames(), Parameters.from_fps(60), detect)
+    assert abs(series.boxes[-1, 0] - (150 + 1.5 * 59)) <= 0.1 * 1.5 * 59
+    assert abs(series.boxes[-1, 1] - 140) <= 1
