@@ -15,6 +15,7 @@ from elicitation.cli import preview as cli_preview
 from elicitation.cli import report as cli_report
 from elicitation.cli import review as cli_review
 from elicitation.cli import session as cli_session
+from elicitation.cli import spot as cli_spot
 from elicitation.cli import stimuli as cli_stimuli
 from elicitation.cli import sync as cli_sync
 from elicitation.cli import synctest as cli_synctest
@@ -69,6 +70,7 @@ app.command("demo")(cli_session.demo)
 app.command("import")(cli_sync.import_command)
 app.command("report")(cli_report.report)
 app.command("review")(cli_review.review)
+app.command("spot")(cli_spot.spot)
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ All on the one clock (seconds), read from the session's tables:
   movement was on screen, so the span around it is what a coder should exclude or code as irrelevant;
 - face_lost: events.tsv ``face_lost`` rows (clock_time, duration; "n/a" runs to the segment's end);
 - penalty marks: events.tsv ``penalty_mark`` rows (an instant);
-- spotting candidates: ``spotting/<camera>.tsv`` rows of the segment's frames, if the file exists;
+- spotting candidates: ``spotting/<camera>.tsv`` rows of the segment's frames, if the file exists
+  (elicit spot writes it: elicitation.spotting.CANDIDATE_COLUMNS);
 - the participant's own rating of the episode (ratings.tsv: emotion, intensity).
 Only marks that fall inside the segment (first to last frame of any camera) are listed.
 """
@@ -40,7 +41,7 @@ def _spotting(session: Session, segment: Segment) -> list[dict[str, Any]]:
         first, last = int(session.tables[camera].frame[rows[0]]), int(session.tables[camera].frame[rows[-1]])
         for row in read_tsv(path):
             try:
-                onset, apex, offset = int(row["onset"]), int(row["apex"]), int(row["offset"])
+                onset, apex, offset = int(row["onset_frame"]), int(row["apex_frame"]), int(row["offset_frame"])
             except (KeyError, TypeError, ValueError):
                 continue
             if first <= onset <= last:
@@ -51,6 +52,8 @@ def _spotting(session: Session, segment: Segment) -> list[dict[str, Any]]:
                         "apex": apex,
                         "offset": min(offset, last),
                         "score": _float(row.get("score")),
+                        "kind": row.get("kind") or "",
+                        "flag": row.get("flag") or "",
                     }
                 )
     return out

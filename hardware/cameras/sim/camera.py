@@ -21,6 +21,8 @@ a recording can be checked frame by frame. Faults are rig settings:
                               a copy whatever the screen shows.
 - ``face: {image: astronaut, movement_px: 3, face_away: [[t0, t1]]}``  a face photograph drawn over
                               the pattern, moving a little, gone during face_away (hardware.cameras.sim.face).
+- ``expressions: {movements: [...], random: {...}, distractors: [...]}``  known facial movements on that
+                              face, a synthetic truth for spotting (hardware.cameras.sim.expressions).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from hardware.cameras.base import (
     FrameTimeout,
     StreamFormat,
 )
-from hardware.cameras.sim import barcode
+from hardware.cameras.sim import barcode, expressions
 from hardware.cameras.sim.face import FaceLayer, check_options
 from hardware.cameras.sim.screen_link import ScreenLink
 from hardware.strict_yaml import Field, non_negative, positive
@@ -55,6 +57,7 @@ OPTIONS = {
     "seed": Field(int, default=0),
     "screen_latency_ms": Field(float, default=None, check=non_negative),
     "face": Field(dict, default=None, check=check_options),
+    "expressions": Field(dict, default=None, check=expressions.check_options),
 }
 SCREEN_READOUT_S = 0.05  # the flipping process may publish a flip late on a busy machine
 SCREEN_LEVELS_KEPT = 8  # lit views held at once (a sync test shows two: black and white)
@@ -100,6 +103,7 @@ class SimCamera:
         self._opened = False
         self._views: dict[float, np.ndarray] = {}  # screen brightness -> lit pattern
         self._face: FaceLayer | None = None
+        self._expressions: expressions.ExpressionLayer | None = None
 
     def open(self) -> None:
         self._opened = True
@@ -135,6 +139,10 @@ class SimCamera:
         self._face = None if face is None else FaceLayer.from_options(
             face, settings.width, settings.height, channels, lit_view
         )
+        shown = opts.get("expressions")
+        if shown is not None and self._face is None:
+            raise CameraConfigError(f"sim camera '{self.name}': expressions need a face (the face: option)")
+        self._expressions = None if shown is None else expressions.ExpressionLayer(self._face, shown)
         if self._screen is not None:  # made here, not on the frame path: ~0.1 s each at 720p colour
             for level in (0.0, 1.0):
                 self._views[level] = lit_view(self._pattern, level)
@@ -189,7 +197,9 @@ class SimCamera:
             source = self._view(source, level)
         offset = (frame_id * 3) % 256
         pixels = np.array(source[:, offset : offset + settings.width])  # a copy: the barcode goes on it
-        if self._face is not None:  # seconds since start on the host clock, whatever the camera's drift
+        if self._expressions is not None:
+            self._expressions.draw(pixels, camera_time / (1 + self._drift), level)
+        elif self._face is not None:  # seconds since start on the host clock, whatever the camera's drift
             self._face.draw(pixels, camera_time / (1 + self._drift), level)
         barcode.write(pixels, frame_id)
         return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
@@ -212,3 +222,4 @@ class SimCamera:
         self._pattern = None
         self._views = {}
         self._face = None
+        self._expressions = None

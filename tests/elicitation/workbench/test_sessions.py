@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from elicitation.folder import BadInput
+from elicitation.spotting import CANDIDATE_COLUMNS
 from elicitation.workbench import find_sessions, open_session
 from elicitation.workbench.timeline import FLAG_SPAN_S, timeline
 from tests.elicitation.workbench.tiny_session import FIRST_ID, T0, make_session
@@ -57,12 +58,16 @@ def test_timeline_marks_fall_inside_the_segment(session_dir: Path) -> None:
 def test_spotting_candidates_of_the_segment_are_listed(tmp_path: Path) -> None:
     folder = make_session(tmp_path / "ses-1")
     (folder / "spotting").mkdir()
-    (folder / "spotting" / "gras.tsv").write_text(
-        "onset\tapex\toffset\tonset_time\tapex_time\toffset_time\tscore\n"
-        "20\t24\t30\t5000.33\t5000.4\t5000.5\t0.9\n"
-        "100\t104\t110\t5001.66\t5001.7\t5001.8\t0.4\n"
-    )
+    rows = [  # the columns elicit spot writes
+        {"candidate": 1, "episode": "01", "kind": "micro", "onset_frame": 20, "apex_frame": 24, "offset_frame": 30,
+         "score": 0.9, "flag": ""},
+        {"candidate": 2, "episode": "after01", "kind": "macro", "onset_frame": 100, "apex_frame": 104,
+         "offset_frame": 110, "score": 0.4, "flag": "face_lost"},
+    ]  # fmt: skip
+    lines = ["\t".join(CANDIDATE_COLUMNS)] + ["\t".join(str(r.get(c, "n/a")) for c in CANDIDATE_COLUMNS) for r in rows]
+    (folder / "spotting" / "gras.tsv").write_text("\n".join(lines) + "\n")
     s = open_session(folder)
     assert timeline(s, s.segment("01"))["spotting"] == [
-        {"camera": "gras", "onset": 20, "apex": 24, "offset": 30, "score": 0.9}]  # fmt: skip
+        {"camera": "gras", "onset": 20, "apex": 24, "offset": 30, "score": 0.9, "kind": "micro", "flag": ""},
+    ]
     assert [c["onset"] for c in timeline(s, s.segment("after01"))["spotting"]] == [100]
