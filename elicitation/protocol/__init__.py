@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from elicitation.protocol.framing import FramingSettings
 from elicitation.protocol.loader import Episode, Protocol, load_protocol
 from elicitation.protocol.schema import (
     Display,
-    FramingSettings,
     Keys,
     RatingKeys,
     RatingSettings,

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from elicitation.protocol.framing import FRAMING_FIELDS, FramingSettings
 from elicitation.protocol.schema import (
     ADVANCES,
     AUDIO_FIELDS,
     BUILTIN_STEPS,
     DISPLAY_FIELDS,
-    FRAMING_FIELDS,
     KEY_FIELDS,
     PARTICIPANT_KEYS,
     PENALTY_FIELDS,
@@ -32,7 +32,6 @@ from elicitation.protocol.schema import (
     SCREEN_FIELDS,
     SYNC_FIELDS,
     Display,
-    FramingSettings,
     Keys,
     RatingSettings,
     ReviewSettings,

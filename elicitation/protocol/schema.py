@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hardware.strict_yaml import Field, non_negative, positive
-from hardware.vision import THRESHOLD_FIELDS, FramingThresholds
 
 ADVANCES = ("participant", "experimenter", "auto")
 BUILTIN_STEPS = {"sync_flash", "rating", "review"}
@@ -58,10 +57,7 @@ PROTOCOL_FIELDS = {
     "on_resume": Field(list, default=[]),
 }
 
-PENALTY_FIELDS = {
-    "amount": Field(float, required=True, check=non_negative),
-    "currency": Field(str, required=True),
-}
+PENALTY_FIELDS = {"amount": Field(float, required=True, check=non_negative), "currency": Field(str, required=True)}
 
 AUDIO_FIELDS = {
     "required": Field(bool, default=True, doc="refuse to start without sound output if the clips have sound"),
@@ -127,15 +123,6 @@ REVIEW_FIELDS = {
             "other": "Other",
         },
     ),  # fmt: skip
-}
-
-# framing checks (hardware/vision/framing.py documents each threshold; its dataclass holds their defaults)
-FRAMING_FIELDS = {
-    "required": Field(bool, default=False, doc="a failed check at check-in holds the session (exit 1)"),
-    "checkin": Field(str, default="checkin", doc="the screen after which the checks are taken"),
-    "camera": Field(str, default="", doc="camera watched for face_lost (default: review.camera, else the first)"),
-    "face_lost_min_s": Field(float, default=0.3, check=positive, doc="shortest face_lost interval written"),
-    **THRESHOLD_FIELDS,
 }
 
 SCREEN_FIELDS = {
@@ -259,12 +246,3 @@ class ReviewSettings:
     later_hint: str = _default(REVIEW_FIELDS, "later_hint")
     categories: dict[str, str] = _default(REVIEW_FIELDS, "categories")  # name in review.tsv -> label on screen
     keys: ReviewKeys = field(default_factory=ReviewKeys)
-
-
-@dataclass(frozen=True)
-class FramingSettings:
-    required: bool = _default(FRAMING_FIELDS, "required")
-    checkin: str = _default(FRAMING_FIELDS, "checkin")
-    camera: str = _default(FRAMING_FIELDS, "camera")
-    face_lost_min_s: float = _default(FRAMING_FIELDS, "face_lost_min_s")
-    thresholds: FramingThresholds = field(default_factory=FramingThresholds)

@@ -26,6 +26,7 @@ from hardware.errors import HardwareError
 from hardware.lsl import MarkerOutlet
 from hardware.recording import camera_process as acquisition
 from hardware.recording.camera_process import AcquisitionJob
+from hardware.recording.health import CameraHealth, read_health
 from hardware.recording.preview import PreviewSlots
 from hardware.rig import Rig
 
@@ -40,19 +41,6 @@ class RecorderError(HardwareError):
     """Raised when the recorder is used out of order (e.g. a marker while not recording)."""
 
 START_TIMEOUT_S = 20.0
-
-
-@dataclass
-class CameraHealth:
-    name: str
-    state: str
-    frames: int
-    written: int
-    fps: float
-    dropped: int
-    queue_depth: int
-    error: str = ""
-    last_time: float | None = None  # host_time of the camera's last frame
 
 
 @dataclass
@@ -167,9 +155,7 @@ class Recorder:
             worker.process.join(timeout=5)
             if worker.name not in self.summaries:
                 code = worker.process.exitcode
-                self.errors.setdefault(
-                    worker.name, f"camera '{worker.name}': recorder process died (exit code {code})"
-                )
+                self.errors.setdefault(worker.name, f"camera '{worker.name}': recorder process died (exit code {code})")
                 self.summaries[worker.name] = {"error": self.errors[worker.name], "frames_written": None}
             worker.control.close()
         if self._markers is not None:
@@ -237,17 +223,7 @@ class Recorder:
                 self.errors.setdefault(
                     name, f"camera '{name}': recorder process died (exit code {worker.process.exitcode})"
                 )
-            out[name] = CameraHealth(
-                name=name,
-                state=state,
-                frames=int(h[acquisition.FRAMES]),
-                written=int(h[acquisition.WRITTEN]),
-                fps=float(h[acquisition.FPS]),
-                dropped=int(h[acquisition.DROPPED]),
-                queue_depth=int(h[acquisition.QUEUE]),
-                error=self.errors.get(name, ""),
-                last_time=float(h[acquisition.LAST_TIME]) or None,
-            )
+            out[name] = read_health(name, state, h, self.errors.get(name, ""))
         return out
 
     def _drain_events(self, timeout: float) -> None:
