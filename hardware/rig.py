@@ -10,6 +10,7 @@ cameras:
     height: 480
     pixel_format: mono8           # mono8 | bgr24 | bayer_rggb8 ... | mjpeg
     fps: 60
+    class: B                      # optional: the dataset class (the paper's Class A/B); default the camera name
     # backend-specific keys follow, e.g. for sim: drop_frames, jitter_ms, drift_ppm ...
 ```
 Unknown keys, wrong types and missing fields are refused with file, line and key.
@@ -44,7 +45,9 @@ CAMERA_FIELDS = {
     "fps": Field(float, required=True, check=positive),
     "validation": Field(dict, default=None),
     "description": Field(str, default=""),
+    "class": Field(str, default=""),
 }
+_CLASS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")  # it names the dataset's top folders
 
 
 @dataclass
@@ -96,6 +99,9 @@ def load_rig(rig: str | Path) -> Rig:
             except BackendUnavailable as exc:
                 check.fail(line, f"camera '{cam_name}': {exc}")
         values = check.mapping(cam_data, schema, f"cameras.{cam_name}", line)
+        if values["class"] and not _CLASS.fullmatch(values["class"]):
+            where = getattr(cam_data, "key_lines", {}).get("class", line)
+            check.fail(where, f"cameras.{cam_name}.class: {values['class']!r} must be letters, digits, _ or -")
         if check.errors:
             continue
         options = {k: v for k, v in values.items() if k not in CAMERA_FIELDS}
@@ -107,6 +113,7 @@ def load_rig(rig: str | Path) -> Rig:
             pixel_format=values["pixel_format"],
             fps=values["fps"],
             options=options,
+            dataset_class=values["class"] or cam_name,
         )
         own = values["validation"]
         thresholds[cam_name] = base_thresholds.updated(
