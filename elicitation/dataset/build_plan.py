@@ -8,7 +8,7 @@ episode in the order of (session, onset), the same k on every camera, so EP01_02
 class B are one movement. Pictures: every ``step``-th frame from the onset, plus the onset, apex(es)
 and offset themselves, so every frame the sheet names is exported.
 
-Checked for every selected sample, every problem reported on its own line: onset <= apex <= offset,
+Checked for every sample (the excluded ones too), every problem reported on its own line: onset <= apex <= offset,
 and every frame from onset to offset present in the camera's frames.tsv with the file and index the
 final code names, and that video file present.
 """
@@ -151,14 +151,16 @@ def make_plan(data: Path, limits: Limits | None = None, step: int = 1) -> Plan:
                                   "Episode": s.episode, "Camera": by_id[s.sample_id].camera, "Class": s.cls,
                                   "OnsetFrame": s.onset_frame, "ApexFrame": s.apex_frame,
                                   "OffsetFrame": s.offset_frame, "Reason": x.reason})  # fmt: skip
-        chosen = sorted(selection.selected, key=lambda c: (c.sample.episode, c.sample.onset_s))
-        for verdict in chosen:
+        bad = set()
+        for item in items:  # every sample is checked, the excluded ones too
+            problems = _check(item, tables.get(item.camera), session / "video", f"{session}: event {item.key} on "
+                              f"{item.camera}")  # fmt: skip
+            plan.problems += problems
+            bad |= {item.sample.sample_id} if problems else set()
+        for verdict in sorted(selection.selected, key=lambda c: (c.sample.episode, c.sample.onset_s)):
             item = by_id[verdict.sample.sample_id]
             s = item.sample
-            where = f"{session}: event {item.key} on {item.camera}"
-            problems = _check(item, tables.get(item.camera), session / "video", where)
-            plan.problems += problems
-            if problems:
+            if s.sample_id in bad:
                 continue
             k = numbers.setdefault((s.subject, s.episode, s.session, item.key),
                                    1 + sum(1 for n in numbers if n[:2] == (s.subject, s.episode)))  # fmt: skip
