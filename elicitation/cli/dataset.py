@@ -42,8 +42,8 @@ def build_command(
     """Export the selected micro-expressions: <class>/sub<NN>/EP<episode>_<k>/img<frame>.jpg, the coding sheet
     (CSV, XLSX), excluded.csv and manifest.json with the sha256 of every file.
 
-    Exit codes: 0 written, 2 bad input (nothing written), 3 a video failed to decode (OUT has no
-    manifest.json: incomplete), 130 interrupted."""
+    Exit codes: 0 written, 2 bad input (nothing written), 3 a video failed to decode (no manifest.json), 130 Ctrl-C.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from elicitation.dataset import BuildInputError, Limits, build

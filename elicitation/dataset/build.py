@@ -27,7 +27,7 @@ from elicitation.dataset.coding_sheet import (
     pseudonym_rows,
     xlsx_bytes,
 )
-from elicitation.dataset.frames_export import JPEG_QUALITY, FileEntry, export_job, write_private
+from elicitation.dataset.frames_export import JPEG_QUALITY, ExportError, FileEntry, export_job, write_private
 from elicitation.dataset.selection import DURATION_CONVENTION, Limits
 from elicitation.folder import BadInput, create_private_dir, utc_now
 
@@ -104,8 +104,11 @@ def build(data: Path, out: Path, *, limits: Limits | None = None, step: int = 1,
         on_plan(plan)
     create_private_dir(out)
     entries: list[FileEntry] = []
-    for job in plan.jobs:  # the seam: one export_job per sample, independent of the others
-        entries += export_job(job, out, lossless, on_picture)
+    try:
+        for job in plan.jobs:  # the seam: one export_job per sample, independent of the others
+            entries += export_job(job, out, lossless, on_picture)
+    except ExportError as exc:
+        raise ExportError(f"{exc}; {out} is incomplete (no manifest.json): remove it before building again") from None
     entries += [
         write_private(out, "coding.csv", csv_bytes(plan.rows, COLUMNS)),
         write_private(out, "coding.xlsx", xlsx_bytes(plan.rows, COLUMNS)),

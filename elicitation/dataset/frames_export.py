@@ -3,7 +3,8 @@
 Decoding (PyAV): for each video file the sample's frames lie in, one seek to the keyframe at or
 before the first frame wanted, then decoding forward to the last one; each decoded frame's index
 is its timestamp x the stream's frame rate (our encoder writes constant-rate timestamps), and the
-indices must run on by exactly one or the export stops (a frame is never guessed). Decoding a range
+indices must run on by exactly one or the export stops (a frame is never guessed). A file a crash
+cut short (no Matroska cues) cannot seek: it is decoded from its start. Decoding a range
 from one seek is what makes this faster than a seek per picture (bench/dataset.py); the decoded
 pixels are what ``ffmpeg -f rawvideo`` gives (hardware.video.iter_frames; tested on the barcodes).
 
@@ -15,12 +16,14 @@ Files are written 0600 in folders made 0700 (participant faces).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +32,8 @@ from elicitation.errors import ElicitationError
 from elicitation.folder import create_private_dir
 from hardware.cameras import debayer, is_bayer
 
+log = logging.getLogger(__name__)
+Decoded = tuple[int, np.ndarray]
 JPEG_QUALITY = 95  # the barcode and faces survive it; CASME II's own pictures are JPEG
 
 
@@ -78,29 +83,38 @@ def decode_range(path: Path, wanted: list[int], mode: str) -> Iterator[tuple[int
     except (av.error.FFmpegError, OSError) as exc:
         raise ExportError(f"{path}: cannot be opened ({exc})") from None
     try:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        rate, time_base = Fraction(stream.average_rate or stream.guessed_rate), Fraction(stream.time_base)
-        container.seek(int(targets[0] / rate / time_base), stream=stream, backward=True)
-        need, previous = iter(targets), None
-        target = next(need)
-        for frame in container.decode(stream):
-            index = _index(frame, time_base, rate)
-            if previous is not None and index != previous + 1:
-                raise ExportError(f"{path}: frame timestamps jump from index {previous} to {index}")
-            if previous is None and index > target:
-                raise ExportError(f"{path}: seeking for frame {target} landed on frame {index}")
-            previous = index
-            if index == target:
-                image = frame.to_ndarray(format=fmt)
-                yield index, debayer(image, mode, "BGR") if is_bayer(mode) else image
-                target = next(need, None)  # type: ignore[arg-type]
-                if target is None:
-                    return
-        held = 0 if previous is None else previous + 1
-        raise ExportError(f"{path}: ends before frame {target} (the file holds {held})")
+        yield from _decode(av, container, targets, fmt, mode, path)
+    except av.error.FFmpegError as exc:
+        raise ExportError(f"{path}: cannot be decoded ({exc})") from None
     finally:
         container.close()
+
+
+def _decode(av: Any, container: Any, targets: list[int], fmt: str, mode: str, path: Path) -> Iterator[Decoded]:
+    stream = container.streams.video[0]
+    stream.thread_type = "AUTO"
+    rate, time_base = Fraction(stream.average_rate or stream.guessed_rate), Fraction(stream.time_base)
+    try:
+        container.seek(int(targets[0] / rate / time_base), stream=stream, backward=True)
+    except av.error.FFmpegError as exc:  # a file a crash cut short has no cues: decode from its start
+        log.info("%s: cannot seek (%s); decoding from the start", path, exc)
+    need, previous = iter(targets), None
+    target = next(need)
+    for frame in container.decode(stream):
+        index = _index(frame, time_base, rate)
+        if previous is not None and index != previous + 1:
+            raise ExportError(f"{path}: frame timestamps jump from index {previous} to {index}")
+        if previous is None and index > target:
+            raise ExportError(f"{path}: seeking for frame {target} landed on frame {index}")
+        previous = index
+        if index == target:
+            image = frame.to_ndarray(format=fmt)
+            yield index, debayer(image, mode, "BGR") if is_bayer(mode) else image
+            target = next(need, None)  # type: ignore[arg-type]
+            if target is None:
+                return
+    held = 0 if previous is None else previous + 1
+    raise ExportError(f"{path}: ends before frame {target} (the file holds {held})")
 
 
 def encode(image: np.ndarray, lossless: bool) -> bytes:

@@ -241,3 +241,22 @@ def test_a_non_empty_out_folder_bad_step_and_no_sessions_are_refused(coded, tmp_
                         str(tmp_path / "new" / "map.csv"))  # fmt: skip
     assert result.returncode == 2 and "stays out of the released folder" in result.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_a_video_cut_short_is_read_from_its_start_and_a_missing_frame_fails_with_exit_3(coded, tmp_path):
+    import shutil
+
+    root, events, _ = coded
+    shutil.copytree(root, tmp_path / "data")
+    under, fast = events["under"].frames["gras"], events["fast"].frames["gras"]
+    video = tmp_path / "data" / "sub-demo" / "ses-1" / "video" / fast["onset"].file
+    keep = (under["offset"].file_frame + fast["onset"].file_frame) // 2  # a crash cut the file between the two
+    frames = sum(1 for _ in iter_frames(video))
+    video.write_bytes(video.read_bytes()[: video.stat().st_size * keep // frames])  # no cues: cannot seek
+    result = run_elicit("dataset", "build", str(tmp_path / "data"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"ends before frame {fast['onset'].file_frame}" in result.stderr
+    assert "is incomplete (no manifest.json)" in result.stderr
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    exported = sorted(int(p.stem[3:]) for p in (tmp_path / "out" / "B" / "sub01" / "EP01_01").glob("img*.jpg"))
+    assert exported == list(range(under["onset"].frame, under["offset"].frame + 1))
