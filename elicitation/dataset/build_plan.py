@@ -15,6 +15,7 @@ final code names, and that video file present.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from elicitation.dataset.session_samples import SessionSample, find_sessions, se
 from elicitation.folder import BadInput
 from hardware.cameras import is_bayer
 from hardware.video import FrameTable, VideoFileError, read_frames_tsv
+
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")  # episode labels and classes name folders
 
 
 class BuildInputError(BadInput):
@@ -82,6 +85,9 @@ def _check(item: SessionSample, table: FrameTable | None, video: Path, where: st
     given = [(n, f) for n, f in points if f is not None]
     bad = [f"{where}: {b} frame {fb} before {a} frame {fa} (onset <= apex <= offset)"
            for (a, fa), (b, fb) in zip(given, given[1:], strict=False) if fb < fa]  # fmt: skip
+    for label, value in (("episode", s.episode), ("class", s.cls)):
+        if not _SAFE.fullmatch(value):
+            bad.append(f"{where}: {label} {value!r} cannot name a folder (letters, digits, _ and - only)")
     if bad or table is None:
         return bad or [f"{where}: no frames.tsv for camera {item.camera}"]
     last = int(table.frame[-1]) if len(table) else -1
@@ -153,8 +159,10 @@ def make_plan(data: Path, limits: Limits | None = None, step: int = 1) -> Plan:
                                   "OffsetFrame": s.offset_frame, "Reason": x.reason})  # fmt: skip
         bad = set()
         for item in items:  # every sample is checked, the excluded ones too
-            problems = _check(item, tables.get(item.camera), session / "video", f"{session}: event {item.key} on "
-                              f"{item.camera}")  # fmt: skip
+            where = f"{session}: event {item.key} on {item.camera}"
+            problems = _check(item, tables.get(item.camera), session / "video", where)
+            if item.camera not in cameras:
+                problems.append(f"{where}: camera {item.camera} is not in the session's rig")
             plan.problems += problems
             bad |= {item.sample.sample_id} if problems else set()
         for verdict in sorted(selection.selected, key=lambda c: (c.sample.episode, c.sample.onset_s)):
@@ -164,7 +172,9 @@ def make_plan(data: Path, limits: Limits | None = None, step: int = 1) -> Plan:
                 continue
             k = numbers.setdefault((s.subject, s.episode, s.session, item.key),
                                    1 + sum(1 for n in numbers if n[:2] == (s.subject, s.episode)))  # fmt: skip
-            _add(plan, item, verdict, k, tables[item.camera], session, meta, cameras[item.camera], step)  # type: ignore[arg-type]
+            table = tables[item.camera]
+            assert table is not None  # _check reported a missing one
+            _add(plan, item, verdict, k, table, session, meta, cameras[item.camera], step)
     return plan
 
 

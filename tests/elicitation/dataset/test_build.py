@@ -184,8 +184,9 @@ def test_step_2_lossless_pictures_are_the_decoded_frames_exactly(coded, tmp_path
 
 
 def _with_bad_codes(root, to):
-    """A copy of the coded data whose final.tsv gains two hand-edited rows: apex after offset, offset beyond the
-    recording (a final.tsv is a text file: what the coding layer would refuse can still be in it)."""
+    """A copy of the coded data whose final.tsv gains three hand-edited rows: apex after offset, offset beyond
+    the recording, an episode label that would climb out of OUT (a final.tsv is a text file: what the coding
+    layer would refuse can still be in it)."""
     import shutil
 
     shutil.copytree(root, to)
@@ -202,8 +203,8 @@ def _with_bad_codes(root, to):
         },
     }
     beyond = {**frames, "uvc": {**frames["uvc"], "offset": {**frames["uvc"]["offset"], "frame": 999999}}}
-    for event_id, refs in (("bad-1", late), ("bad-2", beyond)):
-        cells = {**row, "event_id": event_id, "frames": json.dumps(refs)}
+    for event_id, refs, episode in (("bad-1", late, "01"), ("bad-2", beyond, "01"), ("bad-3", frames, "../up")):
+        cells = {**row, "event_id": event_id, "frames": json.dumps(refs), "episode": episode}
         lines.append("\t".join(cells[c] for c in header))
     final.write_text("\n".join(lines) + "\n")
     return frames
@@ -219,7 +220,8 @@ def test_malformed_codes_are_refused_row_by_row_before_anything_is_written(coded
     lines = result.stderr.splitlines()
     assert any(f"event bad-1 on gras: offset frame {offset} before apex frame {offset + 3}" in line for line in lines)
     assert any("event bad-2 on uvc: offset frame 999999 is outside the camera's frames 0.." in line for line in lines)
-    assert "2 problem(s) in the codes: nothing was written" in result.stderr
+    assert any("event bad-3 on gras: episode '../up' cannot name a folder" in line for line in lines)
+    assert "4 problem(s) in the codes: nothing was written" in result.stderr  # bad-3 on both cameras
     assert not out.exists() and not (tmp_path / "out-pseudonyms.csv").exists()
 
 
