@@ -75,7 +75,7 @@ def build_command(
 
 @app.command("stats")
 def stats(
-    source: Path = typer.Argument(..., help="A samples.tsv, an imported labels folder, or a folder of sessions."),
+    source: Path = typer.Argument(..., help="A samples.tsv, imported labels, a built dataset or sessions."),
     out_dir: Path = typer.Option(..., "--out", help="Folder for stats.json, the figures and stats.html."),
     total_ms: float = typer.Option(500.0, "--total-ms", help="Upper limit of the total duration (ms)."),
     onset_ms: float = typer.Option(250.0, "--onset-ms", help="Upper limit of the onset duration, fast-onset (ms)."),
