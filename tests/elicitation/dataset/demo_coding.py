@@ -45,7 +45,21 @@ def _within(t: np.ndarray, start: int, low_ms: float, high_ms: float) -> int | N
     return int(hits[0]) if len(hits) else None
 
 
-def plan_events(table: FrameTable, file: str, flag_frame: int) -> list[Event]:
+# what each movement must be on the other camera too, in ms: (total low, total high, onset low, onset high)
+OTHER = {"under": (440, 500, 0, 250), "over": (500, 560, 250, 1e9), "fast": (500, 1e9, 0, 250),
+         "slow": (500, 1e9, 250, 1e9)}  # fmt: skip
+
+
+def _holds_on(other: FrameTable, t: np.ndarray, name: str, start: int, apex: int, end: int) -> bool:
+    """Whether the movement, resolved on the other camera (nearest frames in time), keeps its side of the
+    rule there: under load the demo's cameras drop frames, and a gap moves a resolved end far."""
+    near = [other.host_time[int(np.argmin(np.abs(other.host_time - t[r])))] for r in (start, apex, end)]
+    total, onset = (near[2] - near[0]) * 1000, (near[1] - near[0]) * 1000
+    low, high, onset_low, onset_high = OTHER[name]
+    return low < total < high and onset_low < onset <= onset_high
+
+
+def plan_events(table: FrameTable, file: str, flag_frame: int, other: FrameTable) -> list[Event]:
     """Frame indices of the six movements inside `file`, none overlapping the flag but `flagged`."""
     rows = table.rows_in_file(file)
     t = table.host_time
@@ -61,7 +75,8 @@ def plan_events(table: FrameTable, file: str, flag_frame: int) -> list[Event]:
                                ("fast", (650, 750), (200, 230)), ("slow", (650, 750), (300, 350))):  # fmt: skip
         for start in (r for r in free if r >= cursor):  # a later start where the timing has a gap
             end, apex = _within(t, start, *total), _within(t, start, *onset)
-            if end is not None and apex is not None and end <= free[-1] and abs(end - flag_frame) > 50:
+            if (end is not None and apex is not None and end <= free[-1] and abs(end - flag_frame) > 50
+                    and _holds_on(other, t, name, start, apex, end)):  # fmt: skip
                 break
         else:
             raise AssertionError(f"the demo episode has no room for {name}")
@@ -79,7 +94,7 @@ def code_episode(session: Path) -> dict[str, Event]:
     tables = {camera: read_frames_tsv(session / "video" / f"{camera}_frames.tsv") for camera in CAMERAS}
     flag = next(r for r in read_review(session / "review.tsv") if r["episode"] == "01" and r["action"] == "flag")
     in_file = tables["gras"].rows_in_file(flag["file"])
-    planned = plan_events(tables["gras"], flag["file"], int(in_file[int(flag["file_frame"])]))
+    planned = plan_events(tables["gras"], flag["file"], int(in_file[int(flag["file_frame"])]), tables["uvc"])
     logs = [CodingLog(session, coder, tables) for coder in ("C1", "C2")]
     coded: list[list[Event]] = [[], []]
     for log, mine in zip(logs, coded, strict=True):

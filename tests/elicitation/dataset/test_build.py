@@ -81,7 +81,9 @@ def test_build_selects_exactly_the_samples_the_rule_admits(coded, built):
             {"uvc": "A", "gras": "B"}[row["Camera"]], "1", "demo1", "1")  # fmt: skip
         assert row["Action Units"] == "4+7" and row["Estimated Emotion"] == "disgust"
     # the same movement has the same name in both classes, numbered in onset order
-    assert {r["Filename"] for r in rows if int(r["OnsetFrame"]) < events["over"].onset} == {"EP01_01"}
+    names = {(r["Camera"], int(r["OnsetFrame"])): r["Filename"] for r in rows}
+    assert names == {(c, events[n].frames[c]["onset"].frame): f"EP01_0{k}" for k, n in ((1, "under"), (2, "fast"))
+                     for c in CAMERAS}  # fmt: skip
     with (out / "excluded.csv").open(newline="") as fh:
         excluded = list(csv.DictReader(fh))
     by_onset = {(r["Camera"], int(r["OnsetFrame"])): r["Reason"] for r in excluded}
