@@ -9,6 +9,7 @@ Each subclass lives next to the code that raises it and starts its docstring wit
   - ``SessionAborted`` (elicitation.session): the experimenter confirmed an abort
   - ``ReviewError`` (elicitation.review): a recording cannot be reviewed
   - ``SyncTestError`` (elicitation.sync): the sync test could not run to its end
+  - ``ExportError`` (elicitation.dataset): a frame a dataset export needs cannot be decoded
 
 ``ExitCode`` names the exit codes the command line and a session's result use.
 

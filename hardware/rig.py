@@ -11,6 +11,7 @@ cameras:
     pixel_format: mono8           # mono8 | bgr24 | bayer_rggb8 ... | mjpeg
     fps: 60
     framing: {min_face_share: 0.2}  # optional: this camera's framing thresholds (hardware/vision/framing.py)
+    class: B                      # optional: the dataset class (the paper's Class A/B); default the camera name
     # backend-specific keys follow, e.g. for sim: drop_frames, jitter_ms, drift_ppm ...
 lsl: {markers: true, cameras: true}   # optional, see hardware/lsl/config.py (off by default)
 ```
@@ -50,7 +51,9 @@ CAMERA_FIELDS = {
     "validation": Field(dict, default=None),
     "framing": Field(dict, default=None),
     "description": Field(str, default=""),
+    "class": Field(str, default=""),
 }
+_CLASS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")  # it names the dataset's top folders
 
 
 @dataclass
@@ -105,6 +108,9 @@ def load_rig(rig: str | Path) -> Rig:
             except BackendUnavailable as exc:
                 check.fail(line, f"camera '{cam_name}': {exc}")
         values = check.mapping(cam_data, schema, f"cameras.{cam_name}", line)
+        if values["class"] and not _CLASS.fullmatch(values["class"]):
+            where = getattr(cam_data, "key_lines", {}).get("class", line)
+            check.fail(where, f"cameras.{cam_name}.class: {values['class']!r} must be letters, digits, _ or -")
         if check.errors:
             continue
         options = {k: v for k, v in values.items() if k not in CAMERA_FIELDS}
@@ -116,6 +122,7 @@ def load_rig(rig: str | Path) -> Rig:
             pixel_format=values["pixel_format"],
             fps=values["fps"],
             options=options,
+            dataset_class=values["class"] or cam_name,
         )
         if values["framing"]:
             checked = check.mapping(values["framing"], FRAMING_FIELDS, f"cameras.{cam_name}.framing", line)

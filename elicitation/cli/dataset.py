@@ -1,4 +1,4 @@
-"""`elicit dataset ...`: statistics of coded micro-expressions and import of published label sheets.
+"""`elicit dataset ...`: the database export, statistics of coded micro-expressions, published label sheets.
 
 elicitation.dataset (scipy, matplotlib, openpyxl) is imported inside the commands: importing it at
 the top cost every `elicit` command about 0.5 s idle and 5 s on a loaded machine.
@@ -11,7 +11,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-app = typer.Typer(help="Dataset statistics (Tables I-IV) and published label sheets.", no_args_is_help=True)
+from elicitation.cli.exits import exits
+
+app = typer.Typer(help="Dataset export, statistics (Tables I-IV) and published label sheets.", no_args_is_help=True)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)  # one line per message (file, row, column: grep-able)
 FORMATS = ("casme2", "samm", "casme3")  # elicitation.dataset.FORMATS (a test keeps the two equal)
@@ -19,12 +21,61 @@ FORMATS = ("casme2", "samm", "casme3")  # elicitation.dataset.FORMATS (a test ke
 
 @app.callback()
 def dataset() -> None:
-    """Dataset statistics (Tables I-IV) and published label sheets."""
+    """Dataset export, statistics (Tables I-IV) and published label sheets."""
+
+
+@app.command("build")
+@exits
+def build_command(
+    data: Path = typer.Argument(..., help="A session folder, or a folder of sessions (each with coding/final.tsv)."),
+    out_dir: Path = typer.Option(..., "--out", help="New (or empty) folder for the database."),
+    step: int = typer.Option(1, "--step", help="One picture every N frames (the paper's CASME took 2)."),
+    lossless: bool = typer.Option(False, "--lossless", help="PNG pictures instead of JPEG."),
+    pseudonyms: Path = typer.Option(
+        None,
+        "--pseudonyms",
+        help="Where the sub<NN> -> participant map goes (default: OUT-pseudonyms.csv beside OUT; never inside OUT).",
+    ),  # fmt: skip
+    total_ms: float = typer.Option(500.0, "--total-ms", help="Upper limit of the total duration (ms)."),
+    onset_ms: float = typer.Option(250.0, "--onset-ms", help="Upper limit of the onset duration, fast-onset (ms)."),
+) -> None:
+    """Export the selected micro-expressions: <class>/sub<NN>/EP<episode>_<k>/img<frame>.jpg, the coding sheet
+    (CSV, XLSX), excluded.csv and manifest.json with the sha256 of every file.
+
+    Exit codes: 0 written, 2 bad input (nothing written), 3 a video failed to decode (no manifest.json), 130 Ctrl-C.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from elicitation.dataset import BuildInputError, Limits, build
+
+    if total_ms <= 0 or onset_ms <= 0:
+        _fail("--total-ms and --onset-ms must be positive")
+    if step < 1:
+        _fail(f"--step must be 1 or more, got {step}")
+    bar = Progress(TextColumn("frames"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                   transient=True)  # fmt: skip
+    task = bar.add_task("frames", total=None)
+    try:
+        with bar:
+            built = build(data, out_dir, limits=Limits(total_ms, onset_ms), step=step, lossless=lossless,
+                          pseudonyms=pseudonyms, on_plan=lambda plan: bar.update(task, total=plan.pictures),
+                          on_picture=lambda n: bar.advance(task, n))  # fmt: skip
+    except BuildInputError as exc:
+        for problem in exc.problems:
+            err.print(problem, highlight=False, markup=False)
+        _fail(f"{len(exc.problems)} problem(s) in the codes: nothing was written")
+    except _bad_input() as exc:
+        _fail(str(exc))
+    out.print(
+        f"{built.samples} samples, {built.pictures} pictures, {built.excluded} excluded -> {built.out} "
+        f"({built.files} files, manifest.json); pseudonym map (keep it apart) -> {built.pseudonyms}",
+        highlight=False,
+    )
 
 
 @app.command("stats")
 def stats(
-    source: Path = typer.Argument(..., help="A samples.tsv, an imported labels folder, or a folder of sessions."),
+    source: Path = typer.Argument(..., help="A samples.tsv, imported labels, a built dataset or sessions."),
     out_dir: Path = typer.Option(..., "--out", help="Folder for stats.json, the figures and stats.html."),
     total_ms: float = typer.Option(500.0, "--total-ms", help="Upper limit of the total duration (ms)."),
     onset_ms: float = typer.Option(250.0, "--onset-ms", help="Upper limit of the onset duration, fast-onset (ms)."),
@@ -80,11 +131,14 @@ def import_labels_command(
 
 
 def _bad_input() -> tuple[type[Exception], ...]:
-    from elicitation.dataset import LabelError, SamplesError, SheetError
+    from elicitation.folder import BadInput
+    from hardware.video import VideoFileError
 
-    return (LabelError, SamplesError, SheetError)
+    return (BadInput, VideoFileError)
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(2)

@@ -1,13 +1,15 @@
 """What ``dataset stats`` reads and ``dataset import-labels`` writes.
 
 An imported sheet becomes a folder with ``samples.tsv`` (our coding table) and ``import.json`` (the
-file, format, fps and every row reported). ``stats`` takes such a folder, a samples.tsv itself, or a
-folder of our sessions (each with coding/final.tsv); it carries the import's reported rows into its
+file, format, fps and every row reported). ``stats`` takes such a folder, a samples.tsv itself, a
+folder ``dataset build`` wrote (its coding.csv: durations as the sheet states them), or a folder of our
+sessions (each with coding/final.tsv); it carries the import's reported rows into its
 output so an excluded row stays listed next to the statistics.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -44,6 +46,8 @@ def load_input(path: Path) -> tuple[list[Sample], list[dict[str, Any]]]:
         return read_samples(path), _issues(path.parent)
     if (path / "samples.tsv").is_file():
         return read_samples(path / "samples.tsv"), _issues(path)
+    if (path / "manifest.json").is_file() and (path / "coding.csv").is_file():
+        return read_built(path / "coding.csv"), []
     if not path.is_dir():
         raise SamplesError(f"{path}: no such file or folder")
     sessions = find_sessions(path)
@@ -57,3 +61,39 @@ def _issues(folder: Path) -> list[dict[str, Any]]:
     if not record.is_file():
         return []
     return list(json.loads(record.read_text(encoding="utf-8")).get("issues", []))
+
+
+def _number(row: dict[str, str], column: str, where: str, optional: bool = False) -> float | None:
+    text = (row.get(column) or "").strip()
+    if optional and not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise SamplesError(f"{where}: column {column}: {text!r} is not a number") from None
+
+
+def read_built(path: Path) -> list[Sample]:
+    """Samples from a built dataset's coding.csv. Times start at 0 at the onset and carry the sheet's
+    durations as they are (no frame period: the sheet's durations already follow its convention)."""
+    samples = []
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in ("Subject", "Filename", "Camera", "Class") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise SamplesError(f"{path}: line 1: missing column {', '.join(missing)}")
+        for number, row in enumerate(reader, start=2):
+            where = f"{path}:{number}"
+            total = _number(row, "Total duration ms", where) or 0.0
+            onset = _number(row, "Onset duration ms", where, optional=True)
+            frames = [_number(row, c, where, c == "ApexFrame") for c in ("OnsetFrame", "ApexFrame", "OffsetFrame")]
+            samples.append(Sample(
+                sample_id=f"sub{row['Subject']}/{row['Filename']}/{row['Camera']}", subject=row["Subject"],
+                session=row.get("Session", ""), episode=row["Filename"], cls=row["Class"], kind="micro",
+                onset_frame=int(frames[0] or 0), apex_frame=None if frames[1] is None else int(frames[1]),
+                apex2_frame=None, offset_frame=int(frames[2] or 0), onset_s=0.0,
+                apex_s=None if onset is None else onset / 1000, apex2_s=None, offset_s=total / 1000,
+                frame_period_s=None, action_units=row.get("Action Units", ""),
+                emotion=row.get("Estimated Emotion", ""), source=str(path),
+            ))  # fmt: skip
+    return samples

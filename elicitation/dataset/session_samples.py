@@ -1,5 +1,8 @@
 """Samples from our own sessions: every final event (coding/final.tsv) on every camera it was resolved on.
 
+A sample's class is its camera's dataset class in the session's rig snapshot (session.json
+``rig.cameras.<camera>.dataset_class``, the rig's ``class:``), else the camera name.
+
 The participant's confirmed flags (review.tsv: a flag that stands, see folder.current_flags, and a
 ``confirm`` row for the same frame) mark the movements whose interval [onset, offset] contains the
 flagged frame's clock time: selection excludes them with that reason. Unconfirmed flags mark nothing.
@@ -8,9 +11,11 @@ flagged frame's clock time: selection excludes them with that reason. Unconfirme
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from elicitation.coding import Event, final_path, replay_final
+from elicitation.coding import Event, FrameRef, final_path, replay_final
 from elicitation.dataset.samples import Sample
 from elicitation.folder import current_flags, read_review
 
@@ -40,13 +45,33 @@ def _period(event: Event, camera: str) -> float | None:
     return (refs["offset"].host_time - refs["onset"].host_time) / span if span > 0 else None
 
 
+@dataclass(frozen=True)
+class SessionSample:
+    """A sample with what an export needs besides it: its camera, final event id and frame refs."""
+
+    sample: Sample
+    camera: str
+    key: str
+    refs: dict[str, FrameRef]
+
+
+def session_meta(session: Path) -> dict[str, Any]:
+    path = Path(session) / "session.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def camera_class(meta: dict[str, Any], camera: str) -> str:
+    settings = meta.get("rig", {}).get("cameras", {}).get(camera, {})
+    return str(settings.get("dataset_class") or camera) if isinstance(settings, dict) else camera
+
+
 def session_samples(session: Path) -> list[Sample]:
+    return [item.sample for item in session_items(session)]
+
+
+def session_items(session: Path) -> list[SessionSample]:
     session = Path(session)
-    meta = (
-        json.loads((session / "session.json").read_text(encoding="utf-8"))
-        if (session / "session.json").is_file()
-        else {}
-    )
+    meta = session_meta(session)
     subject, number = str(meta.get("participant", session.parent.name)), str(meta.get("session", session.name))
     events, _torn = replay_final(final_path(session))
     samples = []
@@ -56,9 +81,9 @@ def session_samples(session: Path) -> list[Sample]:
             if "onset" not in refs or "offset" not in refs:
                 continue
             apex, apex2 = refs.get("apex"), refs.get("apex2")
-            samples.append(Sample(
+            samples.append(SessionSample(Sample(
                 sample_id=f"{subject}/{number}/{key}/{camera}", subject=subject, session=number,
-                episode=event.episode, cls=camera, kind=event.kind, onset_frame=refs["onset"].frame,
+                episode=event.episode, cls=camera_class(meta, camera), kind=event.kind, onset_frame=refs["onset"].frame,
                 apex_frame=apex.frame if apex else None, apex2_frame=apex2.frame if apex2 else None,
                 offset_frame=refs["offset"].frame, onset_s=refs["onset"].host_time,
                 apex_s=apex.host_time if apex else None, apex2_s=apex2.host_time if apex2 else None,
@@ -66,7 +91,7 @@ def session_samples(session: Path) -> list[Sample]:
                 action_units=event.action_units, emotion=event.emotion, category=event.category,
                 flag=_flag(flags, refs["onset"].host_time, refs["offset"].host_time),
                 source=f"{final_path(session)} ({decided})",
-            ))  # fmt: skip
+            ), camera, key, refs))  # fmt: skip
     return samples
 
 

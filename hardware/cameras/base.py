@@ -74,6 +74,7 @@ class CameraSettings:
     pixel_format: str
     fps: float
     options: dict[str, Any] = field(default_factory=dict)  # backend-specific keys from the rig
+    dataset_class: str = ""  # the rig's `class:` (the paper's Class A/B), set to the camera name by default
 
     @property
     def period_s(self) -> float:

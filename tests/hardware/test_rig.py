@@ -83,3 +83,16 @@ def test_not_yaml_and_missing_file(tmp_path):
     assert "not valid YAML" in _error(tmp_path, "name: [unclosed\n")
     with pytest.raises(ConfigError, match="no such file"):
         load_rig(tmp_path / "absent.yaml")
+
+
+def test_dataset_class_defaults_to_the_camera_name_and_is_checked(tmp_path):
+    path = tmp_path / "rig.yaml"
+    path.write_text(GOOD + "  benq:\n    backend: sim\n    width: 640\n    height: 480\n    pixel_format: bgr24\n"
+                    "    fps: 60\n    class: A\n")  # fmt: skip
+    rig = load_rig(path)
+    assert (rig.cameras["gras"].dataset_class, rig.cameras["benq"].dataset_class) == ("gras", "A")
+    assert (load_rig(SIM_RIG).cameras["uvc"].dataset_class, load_rig(SIM_RIG).cameras["gras"].dataset_class) == (
+        "A", "B")  # fmt: skip
+    message = _error(tmp_path, GOOD + "    class: ../up\n")
+    assert "rig.yaml:9" in message and "cameras.gras.class" in message
+    assert "rig.yaml:9" in _error(tmp_path, GOOD + "    class: 3\n")  # a number is not a class name

@@ -38,3 +38,13 @@ def test_limits_are_configurable_and_the_convention_is_stated(session):
     assert stats["duration_convention"] == DURATION_CONVENTION == "time(offset) - time(onset)"
     assert stats["limits"] == {"total_ms": 500.0, "onset_ms": 250.0}
     assert {x["arm"] for x in stats["selected"]} == {TOTAL, FAST_ONSET}
+
+
+def test_a_samples_class_is_its_cameras_class_in_the_sessions_rig_snapshot(session):
+    import json
+
+    meta = json.loads((session / "session.json").read_text())
+    meta["rig"] = {"cameras": {"gras": {"dataset_class": "B"}, "benq": {"pixel_format": "bgr24"}}}
+    (session / "session.json").write_text(json.dumps(meta))
+    classes = {(s.sample_id.rsplit("/", 1)[1], s.cls) for s in session_samples(session)}
+    assert classes == {("gras", "B"), ("benq", "benq")}  # no class in the rig: the camera's name
