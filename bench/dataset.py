@@ -29,33 +29,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from bench.review import make_recording  # noqa: E402
 from elicitation.coding import Event, FinalLog, proposals, resolve  # noqa: E402
 from elicitation.dataset import build, make_plan  # noqa: E402
 from elicitation.dataset.frames_export import encode, picture_name, write_private  # noqa: E402
-from hardware.cameras.base import Frame, StreamFormat  # noqa: E402
-from hardware.cameras.sim import barcode  # noqa: E402
-from hardware.video import FramesTsvWriter, VideoWriter, read_frames_tsv  # noqa: E402
+from hardware.video import read_frames_tsv  # noqa: E402
 
 FPS = 60.0
 FILE = "gras_ep01.mkv"
 
 
 def make_session(session: Path, seconds: float, events: int) -> None:
-    video = session / "video"
-    video.mkdir(parents=True)
-    n = int(seconds * FPS)
-    writer, table = VideoWriter(video / FILE, StreamFormat(640, 480, "mono8", FPS)), FramesTsvWriter(
-        video / "gras_frames.tsv")  # fmt: skip
-    rng = np.random.default_rng(1)
-    base = rng.integers(60, 200, (480, 640 + 256), dtype=np.uint8)
-    times = 1000.0 + np.arange(n) / FPS
-    for i in range(n):
-        pixels = np.array(base[:, (i * 3) % 256 : (i * 3) % 256 + 640])
-        barcode.write(pixels, i)
-        writer.write(Frame(pixels=pixels, frame_id=i, host_time=float(times[i])))
-        table.write(i, float(times[i]), None, FILE, i)
-    writer.close()
-    table.close()
+    name, times = make_recording(session, seconds / 60)  # the review bench's synthetic 640x480 episode
+    assert name == FILE
+    video, n = session / "video", len(times)
     meta = {"participant": "B1", "session": 1, "episodes": {"01": {"clip": "bench", "video": {"gras": FILE}}},
             "rig": {"name": "bench", "cameras": {"gras": {"pixel_format": "mono8", "fps": FPS}}}}  # fmt: skip
     (session / "session.json").write_text(json.dumps(meta))
