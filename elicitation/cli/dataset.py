@@ -93,7 +93,9 @@ def stats(
     written = write_outputs(out_dir, result)
     counts, fits = result["counts"], result["fits"]
     out.print(
-        f"{counts['selected']} of {counts['samples']} samples selected ({counts['excluded']} excluded); best fit: "
+        f"{counts['selected']} of {counts['movements']} movements selected, each counted once "
+        f"({counts['selected_samples']} of {counts['samples']} samples over all cameras, {counts['excluded']} "
+        f"excluded); Table III n: total {fits['total']['n']}, onset {fits['onset']['n']}; best fit: "
         f"total {fits['total'].get('best', '-')}, onset {fits['onset'].get('best', '-')} -> "
         + ", ".join(str(p) for p in written),
         highlight=False,

@@ -195,4 +195,5 @@ def _add(plan: Plan, item: SessionSample, verdict: Selected, k: int, table: Fram
         "Onset duration ms": None if verdict.onset_ms is None else round(verdict.onset_ms, 3),
         "Camera": item.camera, "Class": s.cls, "Selection arm": verdict.arm, "Session": s.session,
         "Clip": str(meta.get("episodes", {}).get(s.episode, {}).get("clip", "")), "Pictures": len(pictures),
+        "Movement": f"sub{subject}/{name}", "Counted": int(s.counted),
     })  # fmt: skip

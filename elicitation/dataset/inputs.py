@@ -73,9 +73,17 @@ def _number(row: dict[str, str], column: str, where: str, optional: bool = False
         raise SamplesError(f"{where}: column {column}: {text!r} is not a number") from None
 
 
+def _counted(row: dict[str, str], where: str) -> bool:
+    text = (row.get("Counted") or "1").strip()  # a sheet without the column: every row its own movement
+    if text not in ("0", "1"):
+        raise SamplesError(f"{where}: column Counted: {text!r} is not 0 or 1")
+    return text == "1"
+
+
 def read_built(path: Path) -> list[Sample]:
     """Samples from a built dataset's coding.csv. Times start at 0 at the onset and carry the sheet's
-    durations as they are (no frame period: the sheet's durations already follow its convention)."""
+    durations as they are (no frame period: the sheet's durations already follow its convention).
+    Movement and Counted say which rows are one movement and which row it is counted by."""
     samples = []
     with Path(path).open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -94,6 +102,7 @@ def read_built(path: Path) -> list[Sample]:
                 apex2_frame=None, offset_frame=int(frames[2] or 0), onset_s=0.0,
                 apex_s=None if onset is None else onset / 1000, apex2_s=None, offset_s=total / 1000,
                 frame_period_s=None, action_units=row.get("Action Units", ""),
-                emotion=row.get("Estimated Emotion", ""), source=str(path),
+                emotion=row.get("Estimated Emotion", ""), source=str(path), movement=row.get("Movement") or "",
+                counted=_counted(row, where),
             ))  # fmt: skip
     return samples

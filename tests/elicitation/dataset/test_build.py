@@ -156,7 +156,12 @@ def test_dataset_stats_runs_on_the_built_folder(built, tmp_path):
     result = run_elicit("dataset", "stats", str(out), "--out", str(tmp_path / "stats"))
     assert result.returncode == 0, result.stderr
     stats = json.loads((tmp_path / "stats" / "stats.json").read_text())
-    assert stats["counts"] == {"samples": 4, "selected": 4, "excluded": 0}
+    counts = stats["counts"]  # 2 movements filmed on both cameras: 4 rows, each movement counted once
+    assert (counts["samples"], counts["movements"], counts["selected"], counts["selected_samples"]) == (4, 2, 2, 4)
+    assert stats["fits"]["onset"]["n"] == 2 and sum(r["n"] for r in stats["emotions"]) == 2
+    sheet = _sheet(out)
+    assert sorted(r["Counted"] for r in sheet) == ["0", "0", "1", "1"]
+    assert len({r["Movement"] for r in sheet}) == 2 and all(r["Camera"] == "gras" for r in sheet if r["Counted"] == "1")
     assert {c: (v["upper_limit"]["n"], v["all"]["n"]) for c, v in stats["classes"].items()} == {
         "A": (1, 2), "B": (1, 2)}  # fmt: skip
 

@@ -11,8 +11,10 @@ from elicitation.dataset import (
     Limits,
     Sample,
     compute_stats,
+    read_samples,
     select,
     session_samples,
+    write_samples,
 )
 from tests.elicitation.dataset.conftest import HOST, ms
 
@@ -58,6 +60,26 @@ def test_a_samples_class_is_its_cameras_class_in_the_sessions_rig_snapshot(sessi
     (session / "session.json").write_text(json.dumps(meta))
     classes = {(s.sample_id.rsplit("/", 1)[1], s.cls) for s in session_samples(session)}
     assert classes == {("gras", "B"), ("benq", "benq")}  # no class in the rig: the camera's name
+
+
+def test_each_movement_is_counted_on_one_camera_the_coded_one_or_the_rigs_reference(session, tmp_path):
+    import json
+
+    samples = session_samples(session)
+    assert len({s.movement for s in samples}) == 7 and len(samples) == 14
+    assert {s.sample_id.rsplit("/", 1)[1] for s in samples if s.counted} == {"gras"}  # coded on gras
+    meta = json.loads((session / "session.json").read_text())
+    meta["rig"] = {"cameras": {"gras": {"reference": False}, "benq": {"reference": True}}}
+    (session / "session.json").write_text(json.dumps(meta))
+    samples = session_samples(session)
+    assert {s.sample_id.rsplit("/", 1)[1] for s in samples if s.counted} == {"benq"}
+    assert sum(s.counted for s in samples) == 7
+    write_samples(tmp_path / "samples.tsv", samples)
+    back = read_samples(tmp_path / "samples.tsv")  # movement and counted round-trip
+    assert [(s.movement, s.counted) for s in back] == [(s.movement, s.counted) for s in samples]
+    old = [line.rsplit("\t", 2)[0] for line in (tmp_path / "samples.tsv").read_text().splitlines()]
+    (tmp_path / "old.tsv").write_text("\n".join(old) + "\n")  # a samples.tsv from before the two columns
+    assert all(s.counted and s.movement_id == s.sample_id for s in read_samples(tmp_path / "old.tsv"))
 
 
 def _imported(onset: int, apex: int, offset: int, fps: float) -> Sample:
