@@ -126,7 +126,8 @@ def import_labels_command(
             markup=False,
         )
     out.print(
-        f"{record['samples']} samples -> {out_dir / 'samples.tsv'}; {len(record['excluded_rows'])} row(s) excluded, "
+        f"{record['samples']} samples ({', '.join(f'{n} {k}' for k, n in record['kinds'].items()) or 'none'}) -> "
+        f"{out_dir / 'samples.tsv'}; {len(record['excluded_rows'])} row(s) excluded, "
         f"{len(record['issues'])} reported (import.json)",
         highlight=False,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,9 @@ def import_labels(path: Path, fmt: str, fps: float, out: Path) -> dict[str, Any]
     create_private_dir(out)
     write_samples(out / "samples.tsv", samples)
     record = {"format": IMPORT_FORMAT, "file": str(path), "label_format": fmt, "fps": fps,
-              "samples": len(samples), "excluded_rows": sorted({i.row for i in issues if i.action == "excluded"}),
+              "samples": len(samples), "kinds": dict(sorted(Counter(x.kind for x in samples).items())),
+              "kind_rule": "the sheet's type column where it has one (labels.TYPE_COLUMNS), else micro",
+              "excluded_rows": sorted({i.row for i in issues if i.action == "excluded"}),
               "issues": issue_dicts(issues)}  # fmt: skip
     tmp = out / ".import.json.tmp"
     tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

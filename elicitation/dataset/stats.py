@@ -113,6 +113,7 @@ def compute_stats(samples: list[Sample], limits: Limits | None = None, issues: l
             "movement": s.sample.movement_id,
             "counted": s.sample.counted,
             "class": s.sample.cls,
+            "kind": s.sample.kind,
             "arm": s.arm,
             "total_ms": s.total_ms,
             "onset_ms": s.onset_ms,
@@ -129,6 +130,7 @@ def compute_stats(samples: list[Sample], limits: Limits | None = None, issues: l
         "counting": _counting(samples),
         "counts": {"samples": len(samples), "movements": len({s.movement_id for s in samples}),
                    "selected": len(counted), "selected_samples": len(every), "excluded": len(selection.excluded),
+                   "selected_by_kind": dict(sorted(Counter(s.sample.kind for s in counted).items())),
                    "definition": "selected: movements selected on their counted sample; selected_samples: every "
                                  "camera's selected samples (Tables I/II)"},  # fmt: skip
         "classes": duration_tables(selection),
