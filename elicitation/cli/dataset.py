@@ -104,6 +104,36 @@ def stats(
         err.print(f"[yellow]note:[/] {len(issues)} input row(s) reported by the import (listed in stats.json)")
 
 
+@app.command("norms")
+def norms_command(
+    data: Path = typer.Argument(..., help="A session folder or a folder of sessions (their ratings.tsv)."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for table_vi.tsv, norms.json and norms.html."),
+) -> None:
+    """Table VI measured: per episode the emotion(s) chosen by at least a third of the participants, the rate
+    of selection and the mean score of those who chose it; episodes that differ from the protocol's."""
+    from elicitation.dataset.norms import compute_norms
+    from elicitation.dataset.norms_page import write_norms
+
+    try:
+        norms = compute_norms(data)
+    except _bad_input() as exc:
+        _fail(str(exc))
+    written = write_norms(out_dir, norms)
+    for row in norms["episodes"]:
+        main = ", ".join(f"{m['emotion']} {m['selection_rate']:.2f}" for m in row["main"]) or "/"
+        out.print(f"{row['episode']}: {main} (n = {row['participants']})"
+                  + (f"; declared {', '.join(row['declared']) or '/'}" if row["differs"] else ""),
+                  highlight=False, markup=False)  # fmt: skip
+    for name in norms["missing_ratings"]:
+        err.print(f"note: {name}: no ratings.tsv (left out)", highlight=False, markup=False)
+    for name, episodes in norms["partial_ratings"].items():
+        err.print(f"note: {name}: no rating of episode(s) {', '.join(episodes)}", highlight=False, markup=False)
+    for line in norms["bad_rows"] + norms["repeat_participants"]:
+        err.print(f"note: {line}", highlight=False, markup=False)
+    out.print(f"{len(norms['differs_from_declared'])} episode(s) differ from the protocol's main_emotions -> "
+              + ", ".join(str(p) for p in written), highlight=False)  # fmt: skip
+
+
 @app.command("import-labels")
 def import_labels_command(
     sheet: Path = typer.Argument(..., help="The published label sheet (.xlsx or .csv)."),
