@@ -29,8 +29,8 @@ def make_session(root: Path, participant: str, answers: dict[str, list[tuple[str
         lines = ["\t".join(RATING_COLUMNS)]
         for label, chosen in answers.items():
             for emotion, intensity in chosen:
-                lines.append("\t".join([label, f"ep{label}.mp4", emotion, "n/a" if intensity is None else str(intensity),
-                                        "1.0", "1.0", "2.0", "100.0"]))  # fmt: skip
+                score = "n/a" if intensity is None else str(intensity)
+                lines.append("\t".join([label, f"ep{label}.mp4", emotion, score, "1.0", "1.0", "2.0", "100.0"]))
         (folder / "ratings.tsv").write_text("\n".join(lines) + "\n")
     return folder
 
