@@ -86,6 +86,7 @@ def manifest(plan: Plan, entries: list[FileEntry], limits: Limits, step: int, lo
         "layout": "<class>/sub<NN>/EP<episode>_<k>/img<frame>",
         "counting": COUNTING_RULE + "; coding.csv: one row per camera, Movement names the movement, Counted = 1 on "
                     "the row it is counted by",
+        "consent": plan.consent,
         "counts": {"samples": len(plan.jobs), "pictures": plan.pictures, "excluded": len(plan.excluded),
                    "subjects": len(plan.subjects)},
         "files": [asdict(e) for e in sorted(entries, key=lambda e: e.path)],

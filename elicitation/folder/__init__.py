@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from elicitation.folder.participants import (
+    CONSENT_SCOPES,
+    Participant,
+    add_participant,
+    find_participants_file,
+    make_participant,
+    read_participants,
+    section_line,
+)
 from elicitation.folder.review_log import ReviewLog, current_flags, read_review
 from elicitation.folder.state import (
     BadInput,
@@ -15,6 +24,13 @@ from elicitation.folder.state import (
 from elicitation.folder.tables import AppendOnlyTsv, EventLog, RatingsLog, read_tsv
 
 __all__ = [
+    "CONSENT_SCOPES",
+    "Participant",
+    "add_participant",
+    "find_participants_file",
+    "make_participant",
+    "read_participants",
+    "section_line",
     "AppendOnlyTsv",
     "BadInput",
     "EventLog",

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
+from elicitation.folder import add_participant, make_participant
 from hardware.cameras.sim import barcode
 from hardware.video import iter_frames, read_frames_tsv
 from tests.conftest import run_elicit
@@ -27,6 +28,7 @@ def coded(demo_session, tmp_path_factory):
     root = tmp_path_factory.mktemp("coded") / "data"
     session = copy_episode(folder, root / "sub-demo" / "ses-1")
     events = code_episode(session)
+    add_participant(root, make_participant("demo", 23, "female", "research,release"))
     tables = {c: read_frames_tsv(session / "video" / f"{c}_frames.tsv") for c in CAMERAS}
     return root, events, tables
 
@@ -269,3 +271,33 @@ def test_a_video_cut_short_is_read_from_its_start_and_a_missing_frame_fails_with
     assert not (tmp_path / "out" / "manifest.json").exists()
     exported = sorted(int(p.stem[3:]) for p in (tmp_path / "out" / "B" / "sub01" / "EP01_01").glob("img*.jpg"))
     assert exported == list(range(under["onset"].frame, under["offset"].frame + 1))
+
+
+def test_only_participants_whose_consent_covers_release_are_exported(coded, tmp_path):
+    import shutil
+
+    from elicitation.dataset import make_plan, session_items
+
+    root, _, _ = coded
+    assert make_plan(root).jobs  # demo consented to release
+    data = tmp_path / "data"
+    shutil.copytree(root, data)
+    add_participant(data, make_participant("demo", 23, "female", "research,publication"), replace=True)
+    plan = make_plan(data)
+    assert plan.jobs == [] and plan.subjects == {}
+    reasons = {row["Reason"] for row in plan.excluded}
+    assert reasons == {"consent (research, publication) does not cover release: not exported"}
+    every = session_items(data / "sub-demo" / "ses-1")  # every sample, on both cameras, listed
+    assert len(plan.excluded) == len(every) and all(row["Subject"] is None for row in plan.excluded)
+    assert plan.consent["left_out_participants"] == 1 and plan.consent["exported_participants"] == 0
+    (data / "participants.tsv").unlink()
+    plan = make_plan(data)
+    assert plan.jobs == [] and {row["Reason"] for row in plan.excluded} == {
+        "no consent recorded in participants.tsv (none found at or above DATA): not exported"}  # fmt: skip
+    out = tmp_path / "out"
+    result = run_elicit("dataset", "build", str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["consent"]["left_out_participants"] == 1 and manifest["counts"]["samples"] == 0
+    with (out / "excluded.csv").open(newline="") as fh:
+        assert all("not exported" in row["Reason"] for row in csv.DictReader(fh))
