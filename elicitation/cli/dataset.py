@@ -82,6 +82,7 @@ def stats(
 ) -> None:
     """Select the micro-expressions, fit the duration models and write Tables I-IV with Figures 2 and 3."""
     from elicitation.dataset import Limits, compute_stats, load_input, write_outputs
+    from elicitation.dataset.inputs import participants_line
 
     if total_ms <= 0 or onset_ms <= 0:
         _fail("--total-ms and --onset-ms must be positive")
@@ -89,7 +90,11 @@ def stats(
         samples, issues = load_input(source)
     except _bad_input() as exc:
         _fail(str(exc))
-    result = compute_stats(samples, Limits(total_ms, onset_ms), issues)
+    try:
+        line = participants_line(source, samples)
+    except _bad_input() as exc:
+        _fail(str(exc))
+    result = compute_stats(samples, Limits(total_ms, onset_ms), issues, line)
     written = write_outputs(out_dir, result)
     counts, fits = result["counts"], result["fits"]
     out.print(
@@ -100,6 +105,10 @@ def stats(
         + ", ".join(str(p) for p in written),
         highlight=False,
     )
+    out.print(f"Participants: {line['text']}", highlight=False, markup=False)
+    if line["not_in_participants_file"]:
+        err.print(f"note: {len(line['not_in_participants_file'])} participant(s) not in a participants.tsv: "
+                  "demographics not recorded", highlight=False, markup=False)  # fmt: skip
     if issues:
         err.print(f"[yellow]note:[/] {len(issues)} input row(s) reported by the import (listed in stats.json)")
 

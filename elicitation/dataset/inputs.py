@@ -19,7 +19,7 @@ from typing import Any
 from elicitation.dataset.labels import issue_dicts, read_labels
 from elicitation.dataset.samples import Sample, SamplesError, read_samples, write_samples
 from elicitation.dataset.session_samples import find_sessions, session_samples
-from elicitation.folder import create_private_dir
+from elicitation.folder import create_private_dir, find_participants_file, read_participants, section_line
 
 IMPORT_FORMAT = "casme-elicitation label import v1"
 
@@ -109,3 +109,14 @@ def read_built(path: Path) -> list[Sample]:
                 counted=_counted(row, where),
             ))  # fmt: skip
     return samples
+
+
+def participants_line(source: Path, samples: list[Sample]) -> dict[str, Any]:
+    """The paper's Section II line (N, female/male, mean age, SD) for the participants with a sample in the
+    input, from the nearest participants.tsv at or above it; missing values are reported as not recorded."""
+    source = Path(source)
+    path = find_participants_file(source if source.is_dir() else source.parent)
+    known = read_participants(path) if path is not None else {}
+    line = section_line(sorted({s.subject for s in samples}), known)
+    return {**line, "participants_file": str(path) if path is not None else None,
+            "over": "the participants with at least one sample in the input (selected or not)"}  # fmt: skip

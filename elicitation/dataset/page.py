@@ -89,6 +89,7 @@ def render(stats: dict[str, Any], pngs: dict[str, bytes]) -> str:
         f"{stats['counts']['selected_samples']} of {stats['counts']['samples']} samples over all cameras): total "
         f"duration &lt;= {limits['total_ms']:g} ms, or onset duration &lt;= {limits['onset_ms']:g} ms (fast-onset). "
         f"Durations: {e(stats['duration_convention'])}; SD: {e(stats['sd'])}.</p>",
+        f"<p>Participants: {e((stats.get('participants') or {}).get('text', 'not recorded'))}.</p>",
         "<h2>Tables I/II: durations per class</h2>", _durations(stats),
         "<h2>Table III: distribution fits (AIC = 4 - 2 LL; bold: best)</h2>", _fits(stats), figures,
         "<h2>Table IV: emotions and their AU criteria</h2>", _emotions(stats),

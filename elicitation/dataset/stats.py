@@ -103,7 +103,8 @@ def _counting(samples: list[Sample]) -> dict[str, Any]:
             "counted_class": {k: sorted(v) for k, v in sorted(classes.items())}}  # fmt: skip
 
 
-def compute_stats(samples: list[Sample], limits: Limits | None = None, issues: list[dict] | None = None) -> dict:
+def compute_stats(samples: list[Sample], limits: Limits | None = None, issues: list[dict] | None = None,
+                  participants: dict[str, Any] | None = None) -> dict:  # fmt: skip
     selection = select(samples, limits)
     every = selection.selected
     counted = [s for s in every if s.sample.counted]
@@ -128,6 +129,7 @@ def compute_stats(samples: list[Sample], limits: Limits | None = None, issues: l
         "limits": {"total_ms": selection.limits.total_ms, "onset_ms": selection.limits.onset_ms},
         "sd": "sample standard deviation (n - 1)",
         "counting": _counting(samples),
+        "participants": participants,
         "counts": {"samples": len(samples), "movements": len({s.movement_id for s in samples}),
                    "selected": len(counted), "selected_samples": len(every), "excluded": len(selection.excluded),
                    "selected_by_kind": dict(sorted(Counter(s.sample.kind for s in counted).items())),

@@ -39,8 +39,12 @@ def test_import_then_stats_through_the_cli(tmp_path):
 
 
 def test_stats_on_a_session_folder(session, tmp_path):
+    from elicitation.folder import add_participant, make_participant
+
+    add_participant(session, make_participant("P07", 22, "female", "research"))
     result = run_elicit("dataset", "stats", str(session), "--out", str(tmp_path / "stats"))
     assert result.returncode == 0, result.stderr
+    assert "Participants: 1 participants (1 female, 0 male); mean age 22.00" in result.stdout
     stats = json.loads((tmp_path / "stats" / "stats.json").read_text())
     assert set(stats["classes"]) == {"gras", "benq"}
     assert stats["classes"]["gras"]["upper_limit"]["n"] == 2 and stats["classes"]["gras"]["all"]["n"] == 3
