@@ -4,8 +4,8 @@ Section II line worked out by hand; `elicit participants` and `dataset stats` pr
 from __future__ import annotations
 
 import json
-import statistics
 import stat
+import statistics
 from pathlib import Path
 
 import pytest

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 from elicitation.coding import Event, FinalLog, proposals, resolve
+from elicitation.coding.counting import MOST_CODED
 from elicitation.spotting.evaluate import evaluate_root
 from elicitation.spotting.output import COLUMNS
 from hardware.video import FrameTable
+from tests.conftest import run_elicit
 
 N = 400
 
@@ -83,3 +85,18 @@ def test_the_rigs_reference_camera_is_the_counted_one(tmp_path: Path) -> None:
     results, facts = evaluate_root(tmp_path)
     assert facts["counted_camera"]["s1"] == {"camera": "gras", "why": "the rig's reference: true camera"}
     assert (results["overall"].pooled.tp, results["overall"].pooled.fn) == (3, 0)
+
+
+def test_scores_json_names_each_definition_and_the_counted_camera(tmp_path: Path) -> None:
+    make_session(tmp_path / "s1", SPANS, {"gras": SPANS[:1], "uvc": []})
+    out = tmp_path / "scores.json"
+    result = run_elicit("spot", "evaluate", str(tmp_path), "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(out.read_text())
+    assert set(scores["definitions"]) == {"micro", "macro", "overall", "type_blind"}
+    assert "micro counts + macro counts" in scores["definitions"]["overall"]
+    assert scores["counted_camera"] == {"s1": {"camera": "gras", "why": MOST_CODED}}
+    assert (scores["overall"]["tp"], scores["overall"]["fn"]) == (1, 2)
+    assert (scores["per_camera"]["uvc"]["overall"]["tp"], scores["per_camera"]["uvc"]["overall"]["fn"]) == (0, 3)
+    assert "camera uvc (breakdown, 1 videos): overall F1 0.0000" in result.stdout
+    assert run_elicit("spot", "evaluate", str(tmp_path), "--camera", "gras", "--camera", "uvc").returncode == 2
