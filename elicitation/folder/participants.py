@@ -136,6 +136,26 @@ def add_participant(data: Path, row: Participant, replace: bool = False) -> Path
     return path
 
 
+def check_in(data: Path, participant: str, age: int | None, sex: str | None, consent: str | None) -> str:
+    """At check-in (``elicit run --age --sex --consent``): record the participant unless already recorded.
+    Returns what was done; BadInput for bad values or for values that differ from the recorded row."""
+    path = Path(data) / FILE
+    known = read_participants(path).get(participant)
+    if consent is None:
+        if age is not None or sex is not None:
+            raise BadInput("--age and --sex need --consent: the participant's consent scope is recorded with them")
+        return ("recorded in participants.tsv" if known is not None else
+                f"no row in {path}: record age, sex and consent with `elicit participants add`")  # fmt: skip
+    row = make_participant(participant, age, sex, consent)
+    if known is not None:
+        if (known.age, known.sex, known.consent) != (row.age, row.sex, row.consent):
+            raise BadInput(f"{path}: {participant} is recorded with other values; change them with "
+                           "`elicit participants add --replace`")  # fmt: skip
+        return "recorded in participants.tsv (unchanged)"
+    add_participant(data, row)
+    return f"recorded in {path}"
+
+
 def section_line(participants: list[str], known: dict[str, Participant]) -> dict[str, object]:
     """The paper's Section II line for these participants: N, female/male, mean age and SD (n - 1);
     participants without a row or a value are counted as not recorded."""

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from elicitation.folder import BadInput, add_participant, make_participant, read_participants, section_line
+from elicitation.folder import (
+    BadInput,
+    add_participant,
+    check_in,
+    make_participant,
+    read_participants,
+    section_line,
+)
 from tests.conftest import run_elicit
 
 
@@ -65,3 +72,23 @@ def test_cli_adds_and_stats_prints_the_line(tmp_path: Path) -> None:
     assert run_elicit("participants", "add", str(data), "--id", "P9", "--consent", "all").returncode == 2
     listed = run_elicit("participants", "list", str(data))
     assert "P07: age 23, sex male, consent research,release" in listed.stdout
+
+
+def test_check_in_records_once_and_refuses_other_values(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert "elicit participants add" in check_in(data, "P07", None, None, None)  # nothing recorded: said so
+    assert not (data / "participants.tsv").exists()
+    assert check_in(data, "P07", 22, "male", "research,release").startswith("recorded in")
+    assert check_in(data, "P07", 22, "male", "release,research") == "recorded in participants.tsv (unchanged)"
+    assert check_in(data, "P07", None, None, None) == "recorded in participants.tsv"
+    with pytest.raises(BadInput, match="--replace"):
+        check_in(data, "P07", 23, "male", "research")
+    with pytest.raises(BadInput, match="need --consent"):
+        check_in(data, "P08", 23, None, None)
+
+
+def test_run_refuses_a_bad_check_in_before_anything_starts(tmp_path: Path) -> None:
+    result = run_elicit("run", "protocols/demo.yaml", "--participant", "P07", "--rig", "sim", "--out",
+                        str(tmp_path / "data"), "--consent", "everything")  # fmt: skip
+    assert result.returncode == 2 and "consent 'everything'" in result.stderr
+    assert not (tmp_path / "data").exists()
