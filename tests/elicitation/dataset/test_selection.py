@@ -99,3 +99,11 @@ def test_a_span_of_exactly_the_limit_passes() -> None:
     assert every.excluded == []  # every exact-limit span at 200 fps, wherever it starts
     just_over = select([_imported(k, k + 60, k + 101, 200.0) for k in range(0, 2000, 7)])
     assert just_over.selected == []  # 505 ms, onset 300 ms: one frame over is out
+
+
+def test_a_host_time_span_of_exactly_the_limit_passes() -> None:
+    # host_time to the microsecond, as frames.tsv holds it: 1.500004 -> 2.000004 s is 500.0000000000002 ms unrounded
+    clock = Sample("c", "P1", "1", "01", "gras", "micro", 0, 10, None, 30, 1.500004, 1.750004, None, 2.000004, None)
+    assert (clock.offset_s - clock.onset_s) * 1000 > 500.0
+    [chosen] = select([clock]).selected
+    assert (chosen.arm, chosen.total_ms, chosen.onset_ms) == (TOTAL, 500.0, 250.0)
