@@ -12,6 +12,7 @@ cameras:
     fps: 60
     framing: {min_face_share: 0.2}  # optional: this camera's framing thresholds (hardware/vision/framing.py)
     class: B                      # optional: the dataset class (the paper's Class A/B); default the camera name
+    reference: true               # optional, at most one camera: the one each movement is counted on
     # backend-specific keys follow, e.g. for sim: drop_frames, jitter_ms, drift_ppm ...
 lsl: {markers: true, cameras: true}   # optional, see hardware/lsl/config.py (off by default)
 ```
@@ -52,6 +53,7 @@ CAMERA_FIELDS = {
     "framing": Field(dict, default=None),
     "description": Field(str, default=""),
     "class": Field(str, default=""),
+    "reference": Field(bool, default=False),  # the camera each movement is counted on (elicitation.coding.counting)
 }
 _CLASS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")  # it names the dataset's top folders
 
@@ -123,6 +125,7 @@ def load_rig(rig: str | Path) -> Rig:
             fps=values["fps"],
             options=options,
             dataset_class=values["class"] or cam_name,
+            reference=values["reference"],
         )
         if values["framing"]:
             checked = check.mapping(values["framing"], FRAMING_FIELDS, f"cameras.{cam_name}.framing", line)
@@ -132,6 +135,9 @@ def load_rig(rig: str | Path) -> Rig:
             check.mapping(own, THRESHOLD_FIELDS, f"cameras.{cam_name}.validation") if own else {}
         )
     lsl = parse_lsl(check, top["lsl"], getattr(data, "key_lines", {}).get("lsl", 0))
+    marked = [name for name, settings in cameras.items() if settings.reference]
+    if len(marked) > 1:
+        check.fail(getattr(data, "line", 1), f"rig: reference: true on {', '.join(marked)}; at most one camera")
     check.raise_if_errors()
     return Rig(
         name=top["name"], path=path, cameras=cameras, thresholds=thresholds, description=top["description"],

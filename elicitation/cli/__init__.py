@@ -11,6 +11,7 @@ from elicitation.cli import cameras as cli_cameras
 from elicitation.cli import code as cli_code
 from elicitation.cli import dataset
 from elicitation.cli import lsl as cli_lsl
+from elicitation.cli import participants as cli_participants
 from elicitation.cli import preview as cli_preview
 from elicitation.cli import report as cli_report
 from elicitation.cli import review as cli_review
@@ -65,6 +66,7 @@ app.add_typer(cli_sync.app, name="sync")
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(cli_lsl.app, name="lsl")
 app.add_typer(cli_code.app, name="code")
+app.add_typer(cli_participants.app, name="participants")
 app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
 app.command("import")(cli_sync.import_command)

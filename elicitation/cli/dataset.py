@@ -82,6 +82,7 @@ def stats(
 ) -> None:
     """Select the micro-expressions, fit the duration models and write Tables I-IV with Figures 2 and 3."""
     from elicitation.dataset import Limits, compute_stats, load_input, write_outputs
+    from elicitation.dataset.inputs import participants_line
 
     if total_ms <= 0 or onset_ms <= 0:
         _fail("--total-ms and --onset-ms must be positive")
@@ -89,17 +90,57 @@ def stats(
         samples, issues = load_input(source)
     except _bad_input() as exc:
         _fail(str(exc))
-    result = compute_stats(samples, Limits(total_ms, onset_ms), issues)
+    try:
+        line = participants_line(source, samples)
+    except _bad_input() as exc:
+        _fail(str(exc))
+    result = compute_stats(samples, Limits(total_ms, onset_ms), issues, line)
     written = write_outputs(out_dir, result)
     counts, fits = result["counts"], result["fits"]
     out.print(
-        f"{counts['selected']} of {counts['samples']} samples selected ({counts['excluded']} excluded); best fit: "
+        f"{counts['selected']} of {counts['movements']} movements selected, each counted once "
+        f"({counts['selected_samples']} of {counts['samples']} samples over all cameras, {counts['excluded']} "
+        f"excluded); Table III n: total {fits['total']['n']}, onset {fits['onset']['n']}; best fit: "
         f"total {fits['total'].get('best', '-')}, onset {fits['onset'].get('best', '-')} -> "
         + ", ".join(str(p) for p in written),
         highlight=False,
     )
+    out.print(f"Participants: {line['text']}", highlight=False, markup=False)
+    if line["not_in_participants_file"]:
+        err.print(f"note: {len(line['not_in_participants_file'])} participant(s) not in a participants.tsv: "
+                  "demographics not recorded", highlight=False, markup=False)  # fmt: skip
     if issues:
         err.print(f"[yellow]note:[/] {len(issues)} input row(s) reported by the import (listed in stats.json)")
+
+
+@app.command("norms")
+def norms_command(
+    data: Path = typer.Argument(..., help="A session folder or a folder of sessions (their ratings.tsv)."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for table_vi.tsv, norms.json and norms.html."),
+) -> None:
+    """Table VI measured: per episode the emotion(s) chosen by at least a third of the participants, the rate
+    of selection and the mean score of those who chose it; episodes that differ from the protocol's."""
+    from elicitation.dataset.norms import compute_norms
+    from elicitation.dataset.norms_page import write_norms
+
+    try:
+        norms = compute_norms(data)
+    except _bad_input() as exc:
+        _fail(str(exc))
+    written = write_norms(out_dir, norms)
+    for row in norms["episodes"]:
+        main = ", ".join(f"{m['emotion']} {m['selection_rate']:.2f}" for m in row["main"]) or "/"
+        out.print(f"{row['episode']}: {main} (n = {row['participants']})"
+                  + (f"; declared {', '.join(row['declared']) or '/'}" if row["differs"] else ""),
+                  highlight=False, markup=False)  # fmt: skip
+    for name in norms["missing_ratings"]:
+        err.print(f"note: {name}: no ratings.tsv (left out)", highlight=False, markup=False)
+    for name, episodes in norms["partial_ratings"].items():
+        err.print(f"note: {name}: no rating of episode(s) {', '.join(episodes)}", highlight=False, markup=False)
+    for line in norms["bad_rows"] + norms["repeat_participants"]:
+        err.print(f"note: {line}", highlight=False, markup=False)
+    out.print(f"{len(norms['differs_from_declared'])} episode(s) differ from the protocol's main_emotions -> "
+              + ", ".join(str(p) for p in written), highlight=False)  # fmt: skip
 
 
 @app.command("import-labels")
@@ -124,7 +165,8 @@ def import_labels_command(
             markup=False,
         )
     out.print(
-        f"{record['samples']} samples -> {out_dir / 'samples.tsv'}; {len(record['excluded_rows'])} row(s) excluded, "
+        f"{record['samples']} samples ({', '.join(f'{n} {k}' for k, n in record['kinds'].items()) or 'none'}) -> "
+        f"{out_dir / 'samples.tsv'}; {len(record['excluded_rows'])} row(s) excluded, "
         f"{len(record['issues'])} reported (import.json)",
         highlight=False,
     )

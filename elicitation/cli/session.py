@@ -45,6 +45,10 @@ def run(
     no_dashboard: bool = typer.Option(False, "--no-dashboard", help=NO_DASHBOARD_HELP),
     dashboard_host: str = typer.Option("127.0.0.1", "--dashboard-host", help=DASHBOARD_HOST_HELP),
     no_open: bool = typer.Option(False, "--no-open", help=NO_OPEN_HELP),
+    age: int | None = typer.Option(None, "--age", help="Check-in: the participant's age (participants.tsv)."),
+    sex: str | None = typer.Option(None, "--sex", help="Check-in: female, male or other (participants.tsv)."),
+    consent: str | None = typer.Option(None, "--consent", help="Check-in: consent scope, a comma list of research, "
+                                       "publication, release (participants.tsv)."),  # fmt: skip
 ) -> None:
     """Run the elicitation session of a protocol while every camera of the rig records.
 
@@ -56,6 +60,10 @@ def run(
         seed=seed, resume=resume, windowed=windowed, screenshots=screenshots, allow_no_audio=allow_no_audio,
         dashboard=not no_dashboard, dashboard_host=dashboard_host, open_dashboard=not no_open,
     )  # fmt: skip
+    from elicitation.folder import check_in, check_participant
+
+    out.print(f"participant {participant}: {check_in(data, check_participant(participant), age, sex, consent)}",
+              highlight=False)  # fmt: skip
     result = run_session(opts, out)
     raise typer.Exit(result.exit_code)
 

@@ -60,20 +60,29 @@ def _run(archive: Path, workers: int, scheduler: str | None, force: bool, camera
         raise typer.Exit(ExitCode.FAILED)
 
 
-def _evaluate(data: Path, json_out: Path | None) -> None:
+def _evaluate(data: Path, json_out: Path | None, cameras: list[str]) -> None:
     from elicitation.batch import atomic_write
     from elicitation.spotting.evaluate import evaluate_root, report_lines, summary
 
-    results, facts = evaluate_root(data)
+    if len(cameras) > 1:
+        raise BadInput("evaluate takes one --camera (the pooled scores are over one camera per session)")
+    results, facts = evaluate_root(data, cameras[0] if cameras else None)
     for line in report_lines(results):
         out.print(line, highlight=False, markup=False)
     scores = summary(results, facts)
-    for kind in ("micro", "macro", "overall"):
+    for cam, block in facts["per_camera"].items():
+        s = block["overall"]
+        out.print(f"camera {cam} (breakdown, {block['videos']} videos): overall F1 {s['f1']:.4f} "
+                  f"(TP {s['tp']} FP {s['fp']} FN {s['fn']})", highlight=False)  # fmt: skip
+    for kind in ("micro", "macro", "overall", "type_blind"):
         s = scores[kind]
         out.print(f"{kind}: F1 {s['f1']:.4f} (precision {s['precision']:.4f}, recall {s['recall']:.4f}; "
                   f"TP {s['tp']} FP {s['fp']} FN {s['fn']})", highlight=False)  # fmt: skip
-    out.print(f"{facts['videos']} videos in {facts['sessions']} session(s); {facts['flagged_left_out']} flagged "
-              "candidate(s) left out", highlight=False)  # fmt: skip
+    out.print(f"{facts['videos']} videos in {facts['sessions']} session(s), {facts['counting']}; "
+              f"{facts['flagged_left_out']} flagged candidate(s) left out", highlight=False)  # fmt: skip
+    for skipped in facts["skipped_no_spotting_file"]:
+        out.print(f"skipped {skipped}: no spotting file (never spotted); its coded intervals are not counted",
+                  highlight=False)  # fmt: skip
     if json_out is not None:
         atomic_write(json_out, json.dumps(scores, indent=1, sort_keys=True) + "\n")
 
@@ -110,7 +119,8 @@ def spot(
     workers: int = typer.Option(2, "--workers", help="Dask LocalCluster worker processes; 0: serially here."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="An existing Dask scheduler, tcp://HOST:PORT."),
     force: bool = typer.Option(False, "--force", help="Rerun tasks whose results exist."),
-    camera: list[str] = typer.Option([], "--camera", help="Only these cameras (repeat the option)."),
+    camera: list[str] = typer.Option([], "--camera", help="Only these cameras (repeat the option); evaluate: "
+                                     "pool this one camera instead of each session's counted camera."),
     json_out: Path | None = typer.Option(None, "--json", help="evaluate: also write the scores to this file."),
     rig: str | None = typer.Option(None, "--rig", help="simulate: the rig (file or shipped name)."),
     episode: list[str] = typer.Option([], "--episode", help="simulate: LABEL:START_S:END_S (repeat)."),
@@ -122,7 +132,7 @@ def spot(
     if target == "evaluate":
         if path is None:
             raise BadInput("usage: elicit spot evaluate DATA")
-        _evaluate(path, json_out)
+        _evaluate(path, json_out, camera)
     elif target == "truth":
         if path is None:
             raise BadInput("usage: elicit spot truth SESSION --rig RIG")

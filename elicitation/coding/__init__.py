@@ -22,6 +22,8 @@ from elicitation.coding.arbitration import (
     replay_final,
 )
 from elicitation.coding.coder_log import CodingLog, Replay, coding_path, other_coder_events, replay
+from elicitation.coding.counting import RULE as COUNTING_RULE
+from elicitation.coding.counting import counted_camera
 from elicitation.coding.emotions import CRITERIA, EMOTIONS, EmotionError, check_emotion, meets, suggest
 from elicitation.coding.events import (
     KINDS,
@@ -37,6 +39,7 @@ from elicitation.coding.events import (
 from elicitation.coding.log_file import TornLine
 
 __all__ = [
+    "COUNTING_RULE",
     "CRITERIA",
     "DECISIONS",
     "EMOTIONS",
@@ -63,6 +66,7 @@ __all__ = [
     "check_coder",
     "check_emotion",
     "coding_path",
+    "counted_camera",
     "final_decisions",
     "final_path",
     "iou",

@@ -16,8 +16,10 @@ Definitions (each is also written into agreement.json):
   event counts against it. (The paper's 0.78 is given without a formula; this is our definition.)
 - AU agreement R = 2 x sum |AU(C1) n AU(C2)| / sum (|AU(C1)| + |AU(C2)|), pooled over matched pairs
   (sums of counts, not a mean of per-pair ratios); AUs are compared by number and side, not intensity.
-- Cohen's kappa of the emotion labels of matched pairs ("" is a label of its own: not yet labelled);
-  kappa = (po - pe) / (1 - pe), None when pe = 1 (both coders used one single label).
+- Cohen's kappa of the emotion labels of the labelled matched pairs: pairs where either event is kind
+  irrelevant or has no emotion label are left out (two empty labels are no agreement on an emotion) and
+  counted (``left_out_unlabelled``); kappa = (po - pe) / (1 - pe) over the n pairs left, None when pe = 1
+  (both coders used one single label) or n = 0.
 """
 
 from __future__ import annotations
@@ -96,6 +98,18 @@ def kappa(labels: list[tuple[str, str]]) -> dict[str, Any]:
     return {"value": value, "n": n, "observed": observed, "expected": expected}
 
 
+def _labelled(event: Event) -> bool:
+    return event.kind != "irrelevant" and bool(event.emotion)
+
+
+def emotion_kappa(pairs: list[Pair]) -> dict[str, Any]:
+    """Cohen's kappa over the matched pairs both coders labelled (see the module docstring)."""
+    labelled = [(p.first.emotion, p.second.emotion) for p in pairs if _labelled(p.first) and _labelled(p.second)]
+    return {**kappa(labelled), "left_out_unlabelled": len(pairs) - len(labelled),
+            "definition": "Cohen's kappa over matched pairs where both events have an emotion label and neither "
+                          "is kind irrelevant; n = the pairs it was taken over"}  # fmt: skip
+
+
 def _aus(event: Event) -> set[tuple[int, str]]:
     return au_set(parse_action_units(event.action_units)) if event.action_units else set()
 
@@ -124,7 +138,7 @@ def agreement(first: list[Event], second: list[Event], camera: str, tolerance: i
             "total": total,
             "definition": "2 x sum |AU1 n AU2| / sum (|AU1| + |AU2|) over matched pairs; by number and side",
         },
-        "emotion_kappa": kappa([(p.first.emotion, p.second.emotion) for p in pairs]),
+        "emotion_kappa": emotion_kappa(pairs),
         "pairs": [
             {
                 "episode": p.first.episode,

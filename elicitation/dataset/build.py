@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from elicitation.coding import COUNTING_RULE
 from elicitation.dataset.build_plan import BuildInputError, Plan, make_plan
 from elicitation.dataset.coding_sheet import (
     COLUMNS,
@@ -83,6 +84,9 @@ def manifest(plan: Plan, entries: list[FileEntry], limits: Limits, step: int, lo
                      "frames": "every step-th frame from the onset, plus onset, apex(es) and offset",
                      "numbering": "img<frame>: the camera's frame index in its frames.tsv"},
         "layout": "<class>/sub<NN>/EP<episode>_<k>/img<frame>",
+        "counting": COUNTING_RULE + "; coding.csv: one row per camera, Movement names the movement, Counted = 1 on "
+                    "the row it is counted by",
+        "consent": plan.consent,
         "counts": {"samples": len(plan.jobs), "pictures": plan.pictures, "excluded": len(plan.excluded),
                    "subjects": len(plan.subjects)},
         "files": [asdict(e) for e in sorted(entries, key=lambda e: e.path)],

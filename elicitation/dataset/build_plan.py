@@ -10,7 +10,8 @@ and offset themselves, so every frame the sheet names is exported.
 
 Checked for every sample (the excluded ones too), every problem reported on its own line: onset <= apex <= offset,
 and every frame from onset to offset present in the camera's frames.tsv with the file and index the
-final code names, and that video file present.
+final code names, and that video file present. Only participants whose consent covers release are
+exported (consent.py); the others' samples are listed in excluded.csv with the reason.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from elicitation.dataset.consent import release_consent
 from elicitation.dataset.selection import Limits, Selected, select
 from elicitation.dataset.session_samples import SessionSample, find_sessions, session_items, session_meta
 from elicitation.folder import BadInput
@@ -63,6 +65,7 @@ class Plan:
     excluded: list[dict[str, Any]] = field(default_factory=list)
     subjects: dict[str, str] = field(default_factory=dict)  # participant ID -> "01"
     problems: list[str] = field(default_factory=list)
+    consent: dict[str, Any] = field(default_factory=dict)  # the manifest's record (consent.release_consent)
 
     @property
     def pictures(self) -> int:
@@ -144,10 +147,16 @@ def make_plan(data: Path, limits: Limits | None = None, step: int = 1) -> Plan:
             plan.problems.append(f"{session}: coding/final.tsv cannot be read ({exc})")
             continue
         found.append((session, meta, items, select([i.sample for i in items], limits)))
-    plan.subjects = {p: f"{n:02d}" for n, p in enumerate(sorted({i.sample.subject for *_, items, _ in found
-                                                                  for i in items}), start=1)}  # fmt: skip
+    allowed, refused, plan.consent = release_consent(data, {i.sample.subject for *_, items, _ in found for i in items})
+    plan.subjects = {p: f"{n:02d}" for n, p in enumerate(sorted(allowed), start=1)}
     numbers: dict[tuple[str, str, str, str], int] = {}  # (subject, episode, session, key) -> k
     for session, meta, items, selection in sorted(found, key=lambda f: _order(f[1])):
+        if items and items[0].sample.subject in refused:
+            plan.excluded += [{"Subject": None, "Session": i.sample.session, "Episode": i.sample.episode,
+                               "Camera": i.camera, "Class": i.sample.cls, "OnsetFrame": i.sample.onset_frame,
+                               "ApexFrame": i.sample.apex_frame, "OffsetFrame": i.sample.offset_frame,
+                               "Reason": refused[i.sample.subject]} for i in items]  # fmt: skip
+            continue
         by_id = {i.sample.sample_id: i for i in items}
         tables = _tables(session, {i.camera for i in items})
         cameras = meta["rig"]["cameras"]
@@ -195,4 +204,5 @@ def _add(plan: Plan, item: SessionSample, verdict: Selected, k: int, table: Fram
         "Onset duration ms": None if verdict.onset_ms is None else round(verdict.onset_ms, 3),
         "Camera": item.camera, "Class": s.cls, "Selection arm": verdict.arm, "Session": s.session,
         "Clip": str(meta.get("episodes", {}).get(s.episode, {}).get("clip", "")), "Pictures": len(pictures),
+        "Movement": f"sub{subject}/{name}", "Counted": int(s.counted),
     })  # fmt: skip

@@ -4,7 +4,9 @@ CASME II's columns (Subject, Filename, OnsetFrame, ApexFrame, OffsetFrame, Actio
 Emotion), so tools written for it read ours, then: Fps (the camera's nominal rate), the total and
 onset durations in ms (from the one clock, by selection.DURATION_CONVENTION, which the manifest
 states), Camera, Class, Selection arm (total or fast-onset), Session and Clip, and the number of
-pictures exported. Subject is the number (sub<NN>), never the participant ID. The samples the rule
+pictures exported, the movement (``sub<NN>/EP<episode>_<k>``: one movement, one row per camera) and
+Counted (1 on the one row each movement is counted by in the statistics, elicitation.coding.counting;
+0 on the other cameras' rows). Subject is the number (sub<NN>), never the participant ID. The samples the rule
 left out are written to excluded.csv with the reason.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 
 CASME2_COLUMNS = ("Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Action Units", "Estimated Emotion")
 COLUMNS = (*CASME2_COLUMNS, "Fps", "Total duration ms", "Onset duration ms", "Camera", "Class", "Selection arm",
-           "Session", "Clip", "Pictures")  # fmt: skip
+           "Session", "Clip", "Pictures", "Movement", "Counted")  # fmt: skip
 EXCLUDED_COLUMNS = ("Subject", "Session", "Episode", "Camera", "Class", "OnsetFrame", "ApexFrame", "OffsetFrame",
                     "Reason")  # fmt: skip
 PSEUDONYM_COLUMNS = ("Subject", "Participant")

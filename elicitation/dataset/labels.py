@@ -10,6 +10,13 @@ Each data row is then read as written, never fixed:
 - a frame written as text in an .xlsx ("frames as text", CAS(ME)^3): read, and reported;
 - an AU string our parser refuses (``4 or 7``): kept with the AUs as written, and reported.
 Frames become seconds by the frame rate given (``--fps``): time = frame / fps.
+
+The movement's type (micro or macro) is read where the sheet carries it, from the first of TYPE_COLUMNS
+present (SAMM long videos: ``Type`` "Macro" / "Micro - 1/2"; CAS(ME)^2 / CAS(ME)^3 type columns:
+"micro-expression" / "macro-expression", "ME" / "MaE"); a cell naming neither is reported and the row
+kept as micro. A SAMM ``Micro`` or CAS(ME)^3 ``Objective class`` cell is taken as a type only when it
+names one (those columns usually hold something else). A sheet without any of these columns is micro
+(CASME II, SAMM's micro sheet: micro-expressions only).
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ FORMATS: dict[str, dict[str, str]] = {
                "action_units": "AU", "emotion": "emotion"},
 }  # fmt: skip
 MISSING_MARKS = ("", "/", "-")
+TYPE_COLUMNS = ("Type", "Expression type", "Micro", "Objective class")
+_DEDICATED = ("type", "expression type")  # a cell of these must name a type; the others may hold other things
 
 
 class LabelError(BadInput):
@@ -55,14 +64,18 @@ def _norm(value: object) -> str:
     return " ".join(str(value).split()).lower() if value is not None else ""
 
 
-def _header(rows: list[tuple[int, list[object]]], names: dict[str, str], path: Path) -> tuple[int, dict[str, int]]:
+def _header(rows: list[tuple[int, list[object]]], names: dict[str, str], path: Path
+            ) -> tuple[int, dict[str, int], str]:  # fmt: skip
+    """The header's row number, the column of each name, and the type column's name ("" for none)."""
     for number, cells in rows:
         found = {_norm(c): i for i, c in enumerate(cells) if _norm(c)}
         if _norm(names["subject"]) in found and _norm(names["filename"]) in found:
             missing = [n for n in names.values() if _norm(n) not in found]
             if missing:
                 raise LabelError(f"{path}: row {number} (the header): missing column {', '.join(missing)}")
-            return number, {key: found[_norm(n)] for key, n in names.items()}
+            cols = {key: found[_norm(n)] for key, n in names.items()}
+            types = [c for c in TYPE_COLUMNS if _norm(c) in found]
+            return number, cols | ({"type": found[_norm(types[0])]} if types else {}), types[0] if types else ""
     raise LabelError(f"{path}: no header row naming the columns {names['subject']} and {names['filename']}")
 
 
@@ -88,7 +101,32 @@ def _frame(value: object, xlsx: bool) -> tuple[int | None, str, str]:
     return None, "not a frame number", "excluded"
 
 
-def _row(cells: list[object], cols: dict[str, int], number: int, path: Path, fmt: str, fps: float, xlsx: bool):
+def kind_of(value: object) -> str | None:
+    """micro, macro or None for a type cell (see the module docstring)."""
+    text = _norm(value)
+    if text in ("mae", "macro") or text.startswith("macro"):
+        return "macro"
+    if text in ("me", "micro") or text.startswith("micro"):
+        return "micro"
+    return None
+
+
+def _kind(cells: list[object], cols: dict[str, int], type_name: str, number: int, path: Path
+          ) -> tuple[str, list[Issue]]:  # fmt: skip
+    if not type_name:
+        return "micro", []
+    value = cells[cols["type"]] if cols["type"] < len(cells) else None
+    kind = kind_of(value)
+    if kind is not None:
+        return kind, []
+    if _norm(type_name) not in _DEDICATED:
+        return "micro", []
+    return "micro", [Issue(path.name, number, type_name, "" if value is None else str(value),
+                           "not a type (micro or macro)", "kept as micro")]  # fmt: skip
+
+
+def _row(cells: list[object], cols: dict[str, int], number: int, path: Path, fmt: str, fps: float, xlsx: bool,
+         type_name: str = ""):  # fmt: skip
     names = FORMATS[fmt]
     issues: list[Issue] = []
 
@@ -124,11 +162,13 @@ def _row(cells: list[object], cols: dict[str, int], number: int, path: Path, fmt
         aus = canonical_string(aus) if aus else ""
     except ActionUnitError as exc:
         report("action_units", str(exc), "kept as written")
+    kind, found = _kind(cells, cols, type_name, number, path)
+    issues += found
     if any(i.action == "excluded" for i in issues):
         return None, issues
     sample = Sample(
         sample_id=f"{subject}/{filename}/row{number}", subject=subject, session="", episode=filename, cls=fmt,
-        kind="micro", onset_frame=onset, apex_frame=apex, apex2_frame=None, offset_frame=offset,  # type: ignore[arg-type]
+        kind=kind, onset_frame=onset, apex_frame=apex, apex2_frame=None, offset_frame=offset,  # type: ignore[arg-type]
         onset_s=onset / fps, apex_s=None if apex is None else apex / fps, apex2_s=None,  # type: ignore[operator]
         offset_s=offset / fps, frame_period_s=1 / fps, action_units=aus,  # type: ignore[operator]
         emotion=_text(cell("emotion")).lower(), source=f"{path.name}:{number}",
@@ -144,12 +184,12 @@ def read_labels(path: Path, fmt: str, fps: float) -> tuple[list[Sample], list[Is
         raise LabelError(f"--fps must be a positive frame rate, got {fps}")
     path = Path(path)
     rows = read_sheet(path)
-    header, cols = _header(rows, FORMATS[fmt], path)
+    header, cols, type_name = _header(rows, FORMATS[fmt], path)
     samples, issues = [], []
     for number, cells in rows:
         if number <= header or all(_norm(c) == "" for c in cells):
             continue
-        sample, found = _row(cells, cols, number, path, fmt, fps, path.suffix.lower() == ".xlsx")
+        sample, found = _row(cells, cols, number, path, fmt, fps, path.suffix.lower() == ".xlsx", type_name)
         issues += found
         if sample is not None:
             samples.append(sample)

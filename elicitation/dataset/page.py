@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from elicitation.dataset.figures import duration_figure
+from elicitation.dataset.stats import fitted
 from elicitation.folder import create_private_dir
 
 STYLE = """
@@ -60,7 +61,9 @@ def _fits(stats: dict[str, Any]) -> str:
             rows.append([e(which), e(fit["model"]), e(params), f"{fit['log_likelihood']:.2f}", f"{fit['aic']:.1f}",
                          f"{fit['ks_statistic']:.3f}", f"{fit['ks_p']:.3g}"])  # fmt: skip
             classes.append("best" if fit["best"] else "")
-    return _table(["duration", "model", "parameters", "LL", "AIC", "KS D", "KS p"], rows, classes)
+    over = "".join(f"<p>{e(which)}: n = {stats['fits'][which]['n']}, {e(stats['fits'][which]['over'])}.</p>"
+                   for which in ("total", "onset"))  # fmt: skip
+    return _table(["duration", "model", "parameters", "LL", "AIC", "KS D", "KS p"], rows, classes) + over
 
 
 def _emotions(stats: dict[str, Any]) -> str:
@@ -82,9 +85,11 @@ def render(stats: dict[str, Any], pngs: dict[str, bytes]) -> str:
                       for k, v in pngs.items())  # fmt: skip
     parts = [
         "<h1>Dataset statistics</h1>",
-        f"<p>{stats['counts']['selected']} of {stats['counts']['samples']} samples selected: total duration "
-        f"&lt;= {limits['total_ms']:g} ms, or onset duration &lt;= {limits['onset_ms']:g} ms (fast-onset). "
+        f"<p>{stats['counts']['selected']} of {stats['counts']['movements']} movements selected (each counted once; "
+        f"{stats['counts']['selected_samples']} of {stats['counts']['samples']} samples over all cameras): total "
+        f"duration &lt;= {limits['total_ms']:g} ms, or onset duration &lt;= {limits['onset_ms']:g} ms (fast-onset). "
         f"Durations: {e(stats['duration_convention'])}; SD: {e(stats['sd'])}.</p>",
+        f"<p>Participants: {e((stats.get('participants') or {}).get('text', 'not recorded'))}.</p>",
         "<h2>Tables I/II: durations per class</h2>", _durations(stats),
         "<h2>Table III: distribution fits (AIC = 4 - 2 LL; bold: best)</h2>", _fits(stats), figures,
         "<h2>Table IV: emotions and their AU criteria</h2>", _emotions(stats),
@@ -110,9 +115,7 @@ def write_outputs(out: Path, stats: dict[str, Any]) -> list[Path]:
     _write(written[0], (json.dumps(stats, indent=2) + "\n").encode("utf-8"))
     pngs = {}
     for which, (name, title) in FIGURES.items():
-        key = "total_ms" if which == "total" else "onset_ms"
-        values = [s[key] for s in stats["selected"] if s[key] is not None]
-        png = duration_figure(values, stats["fits"][which], title)
+        png = duration_figure(fitted(stats["selected"], which), stats["fits"][which], title)
         if png is not None:
             pngs[which] = png
             _write(out / name, png)

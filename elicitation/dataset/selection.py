@@ -6,6 +6,11 @@ Durations are differences of the frames' times (host_time on the one clock, or f
 imported sheet), never frame counts. DURATION_CONVENTION fixes what a duration is: with
 ADD_FRAME_PERIOD False it is time(last) - time(first), the time between the two frames' exposures; set
 it True to count the last frame's own period too (frame count x period, as some sheets do).
+A duration is rounded to the microsecond (DURATION_DECIMALS = 3 decimals of a ms) before a limit is
+compared, so a span of exactly the limit passes: an imported sheet's times are frame / fps, and at 200
+fps onset 114, offset 214 would otherwise be 500.0000000000001 ms (about 2.4 % of exact-limit spans at 200
+fps fail that way); at 60 fps onset 16, apex 31 would be 250.00000000000003 ms. host_time durations are
+rounded the same way (the clock's frames.tsv times have microsecond resolution).
 Excluded, with the reason: kind irrelevant (coded so, with its review category), movements the
 participant flagged and confirmed as irrelevant, and samples without the times a rule needs.
 A ``dataset build`` (export of the selected clips) calls :func:`select` and uses ``selected``.
@@ -18,9 +23,10 @@ from dataclasses import dataclass, field
 from elicitation.dataset.samples import Sample
 
 ADD_FRAME_PERIOD = False
+DURATION_DECIMALS = 3  # of a millisecond: durations to the microsecond
 DURATION_CONVENTION = (
     "time(offset) - time(onset) + one frame period" if ADD_FRAME_PERIOD else "time(offset) - time(onset)"
-)
+) + ", in ms rounded to the microsecond (3 decimals) before a limit is compared (exactly the limit passes)"
 TOTAL = "total"  # arm names, as written in stats.json
 FAST_ONSET = "fast-onset"
 
@@ -54,7 +60,7 @@ class Selection:
 
 def _ms(start: float, end: float, period: float | None) -> float:
     extra = (period or 0.0) if ADD_FRAME_PERIOD else 0.0
-    return (end - start + extra) * 1000.0
+    return round((end - start + extra) * 1000.0, DURATION_DECIMALS)
 
 
 def total_ms(sample: Sample) -> float:

@@ -1,5 +1,10 @@
 """Samples from our own sessions: every final event (coding/final.tsv) on every camera it was resolved on.
 
+The cameras film one movement at once, so the samples of one final event share its ``movement``
+(``subject/session/event id``) and exactly one is ``counted``: the one on the session's counted camera
+(elicitation.coding.counting: the rig's ``reference: true`` camera, else the camera most final events
+were coded on), or, for an event not resolved there, the one on the camera it was coded on.
+
 A sample's class is its camera's dataset class in the session's rig snapshot (session.json
 ``rig.cameras.<camera>.dataset_class``, the rig's ``class:``), else the camera name.
 
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from elicitation.coding import Event, FrameRef, final_path, replay_final
+from elicitation.coding import Event, FrameRef, counted_camera, final_path, replay_final
 from elicitation.dataset.samples import Sample
 from elicitation.folder import current_flags, read_review
 
@@ -74,12 +79,13 @@ def session_items(session: Path) -> list[SessionSample]:
     meta = session_meta(session)
     subject, number = str(meta.get("participant", session.parent.name)), str(meta.get("session", session.name))
     events, _torn = replay_final(final_path(session))
+    counted, _why = counted_camera([e for _d, e in events.values()], meta.get("rig", {}).get("cameras"))
     samples = []
     for key, (decided, event) in sorted(events.items(), key=lambda kv: (kv[1][1].episode, kv[1][1].onset)):
         flags = _confirmed_flags(session, event.episode)
-        for camera, refs in sorted(event.frames.items()):
-            if "onset" not in refs or "offset" not in refs:
-                continue
+        usable = {c: r for c, r in event.frames.items() if "onset" in r and "offset" in r}
+        counted_here = counted if counted in usable else event.camera
+        for camera, refs in sorted(usable.items()):
             apex, apex2 = refs.get("apex"), refs.get("apex2")
             samples.append(SessionSample(Sample(
                 sample_id=f"{subject}/{number}/{key}/{camera}", subject=subject, session=number,
@@ -90,7 +96,8 @@ def session_items(session: Path) -> list[SessionSample]:
                 offset_s=refs["offset"].host_time, frame_period_s=_period(event, camera),
                 action_units=event.action_units, emotion=event.emotion, category=event.category,
                 flag=_flag(flags, refs["onset"].host_time, refs["offset"].host_time),
-                source=f"{final_path(session)} ({decided})",
+                source=f"{final_path(session)} ({decided})", movement=f"{subject}/{number}/{key}",
+                counted=camera == counted_here,
             ), camera, key, refs))  # fmt: skip
     return samples
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from elicitation.folder.participants import (
+    CONSENT_SCOPES,
+    Participant,
+    add_participant,
+    check_in,
+    find_participants_file,
+    make_participant,
+    read_participants,
+    section_line,
+)
 from elicitation.folder.review_log import ReviewLog, current_flags, read_review
 from elicitation.folder.state import (
     BadInput,
     SessionState,
+    check_participant,
     clean_video_files,
     create_private_dir,
     open_private,
@@ -15,6 +26,15 @@ from elicitation.folder.state import (
 from elicitation.folder.tables import AppendOnlyTsv, EventLog, RatingsLog, read_tsv
 
 __all__ = [
+    "CONSENT_SCOPES",
+    "Participant",
+    "add_participant",
+    "check_in",
+    "check_participant",
+    "find_participants_file",
+    "make_participant",
+    "read_participants",
+    "section_line",
     "AppendOnlyTsv",
     "BadInput",
     "EventLog",

@@ -60,6 +60,7 @@ def agreement_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
         ("frame agreement", data["frame_agreement"]["value"]),
         ("AU agreement R", data["au_agreement"]["value"]),
         ("emotion kappa", data["emotion_kappa"]["value"]),
+        ("kappa over labelled pairs", data["emotion_kappa"]["n"]),
     ]
     rows = "".join(f'<tr><td>{esc(k)}</td><td class="fig" data-name="{esc(k)}">{_fmt(v)}</td></tr>' for k, v in figures)
     pairs = "".join(

@@ -93,5 +93,6 @@ def summary(data: dict[str, Any]) -> str:
         f"{len(data['episodes_done_by_both'])} episode(s) done by both: matched {c['matched']}, "
         f"only {data['coders']['coder_1']} {c['only_1']}, only {data['coders']['coder_2']} {c['only_2']}; "
         f"F1 {fmt(data['f1'])}, frame agreement {fmt(data['frame_agreement']['value'])}, "
-        f"AU agreement {fmt(data['au_agreement']['value'])}, emotion kappa {fmt(data['emotion_kappa']['value'])}"
+        f"AU agreement {fmt(data['au_agreement']['value'])}, emotion kappa {fmt(data['emotion_kappa']['value'])} "
+        f"(over {data['emotion_kappa']['n']} labelled pair(s))"
     )

@@ -75,6 +75,7 @@ class CameraSettings:
     fps: float
     options: dict[str, Any] = field(default_factory=dict)  # backend-specific keys from the rig
     dataset_class: str = ""  # the rig's `class:` (the paper's Class A/B), set to the camera name by default
+    reference: bool = False  # the rig's `reference:`: the camera each movement is counted on in the statistics
 
     @property
     def period_s(self) -> float:

@@ -96,3 +96,12 @@ def test_dataset_class_defaults_to_the_camera_name_and_is_checked(tmp_path):
     message = _error(tmp_path, GOOD + "    class: ../up\n")
     assert "rig.yaml:9" in message and "cameras.gras.class" in message
     assert "rig.yaml:9" in _error(tmp_path, GOOD + "    class: 3\n")  # a number is not a class name
+
+
+def test_reference_camera_is_at_most_one(tmp_path):
+    benq = "  benq:\n    backend: sim\n    width: 640\n    height: 480\n    pixel_format: bgr24\n    fps: 60\n"
+    path = tmp_path / "rig.yaml"
+    path.write_text(GOOD + benq + "    reference: true\n")
+    rig = load_rig(path)
+    assert (rig.cameras["gras"].reference, rig.cameras["benq"].reference) == (False, True)
+    assert "at most one camera" in _error(tmp_path, GOOD + "    reference: true\n" + benq + "    reference: true\n")

@@ -86,6 +86,21 @@ def test_kappa_is_one_for_full_agreement_on_two_labels():
     assert agreement(a, b, "gras")["emotion_kappa"]["value"] == pytest.approx(1.0)
 
 
+def test_kappa_is_taken_over_labelled_pairs_only():
+    labels = [("disgust", "disgust"), ("disgust", "repression"), ("repression", "disgust"), ("tense", "repression")]
+    first = [ev(f"a{i}", 30 * i, 30 * i + 2, 30 * i + 9, emotion=x) for i, (x, _y) in enumerate(labels)]
+    second = [ev(f"b{i}", 30 * i, 30 * i + 2, 30 * i + 9, emotion=y) for i, (_x, y) in enumerate(labels)]
+    for i in range(4, 10):  # six irrelevant movements both coders coded, no emotion
+        more = {"kind": "irrelevant", "category": "blink", "aus": "", "emotion": ""}
+        first.append(ev(f"a{i}", 30 * i, 30 * i + 2, 30 * i + 9, **more))
+        second.append(ev(f"b{i}", 30 * i, 30 * i + 2, 30 * i + 9, **more))
+    result = agreement(first, second, "gras")["emotion_kappa"]
+    # labelled pairs: po = 1/4; coder 1 d 2, r 1, t 1; coder 2 d 2, r 2: pe = (4 + 2) / 16
+    assert result["value"] == pytest.approx((1 / 4 - 6 / 16) / (1 - 6 / 16))  # -0.2, not 0.48 with the 6 empty pairs
+    assert result["value"] == pytest.approx(-0.2)
+    assert (result["n"], result["left_out_unlabelled"]) == (4, 6)
+
+
 def test_two_frames_apart_is_averaged_on_arbitration(tmp_path):
     first, second = [ev("a", 50, 56, 70)], [ev("x", 52, 59, 72)]
     [proposal] = proposals(first, second, "gras", TABLES)

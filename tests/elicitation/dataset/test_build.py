@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
+from elicitation.folder import add_participant, make_participant
 from hardware.cameras.sim import barcode
 from hardware.video import iter_frames, read_frames_tsv
 from tests.conftest import run_elicit
@@ -27,6 +28,7 @@ def coded(demo_session, tmp_path_factory):
     root = tmp_path_factory.mktemp("coded") / "data"
     session = copy_episode(folder, root / "sub-demo" / "ses-1")
     events = code_episode(session)
+    add_participant(root, make_participant("demo", 23, "female", "research,release"))
     tables = {c: read_frames_tsv(session / "video" / f"{c}_frames.tsv") for c in CAMERAS}
     return root, events, tables
 
@@ -141,7 +143,7 @@ def test_manifest_lists_every_file_with_its_sha256_and_files_are_private(built):
         data = (out / path).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
     assert manifest["software"]["casme-elicitation"] not in ("", "not installed")
-    assert manifest["duration_convention"] == "time(offset) - time(onset)"
+    assert manifest["duration_convention"].startswith("time(offset) - time(onset), in ms rounded to the microsecond")
     for path in [out, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), path
@@ -156,7 +158,12 @@ def test_dataset_stats_runs_on_the_built_folder(built, tmp_path):
     result = run_elicit("dataset", "stats", str(out), "--out", str(tmp_path / "stats"))
     assert result.returncode == 0, result.stderr
     stats = json.loads((tmp_path / "stats" / "stats.json").read_text())
-    assert stats["counts"] == {"samples": 4, "selected": 4, "excluded": 0}
+    counts = stats["counts"]  # 2 movements filmed on both cameras: 4 rows, each movement counted once
+    assert (counts["samples"], counts["movements"], counts["selected"], counts["selected_samples"]) == (4, 2, 2, 4)
+    assert stats["fits"]["onset"]["n"] == 2 and sum(r["n"] for r in stats["emotions"]) == 2
+    sheet = _sheet(out)
+    assert sorted(r["Counted"] for r in sheet) == ["0", "0", "1", "1"]
+    assert len({r["Movement"] for r in sheet}) == 2 and all(r["Camera"] == "gras" for r in sheet if r["Counted"] == "1")
     assert {c: (v["upper_limit"]["n"], v["all"]["n"]) for c, v in stats["classes"].items()} == {
         "A": (1, 2), "B": (1, 2)}  # fmt: skip
 
@@ -264,3 +271,33 @@ def test_a_video_cut_short_is_read_from_its_start_and_a_missing_frame_fails_with
     assert not (tmp_path / "out" / "manifest.json").exists()
     exported = sorted(int(p.stem[3:]) for p in (tmp_path / "out" / "B" / "sub01" / "EP01_01").glob("img*.jpg"))
     assert exported == list(range(under["onset"].frame, under["offset"].frame + 1))
+
+
+def test_only_participants_whose_consent_covers_release_are_exported(coded, tmp_path):
+    import shutil
+
+    from elicitation.dataset import make_plan, session_items
+
+    root, _, _ = coded
+    assert make_plan(root).jobs  # demo consented to release
+    data = tmp_path / "data"
+    shutil.copytree(root, data)
+    add_participant(data, make_participant("demo", 23, "female", "research,publication"), replace=True)
+    plan = make_plan(data)
+    assert plan.jobs == [] and plan.subjects == {}
+    reasons = {row["Reason"] for row in plan.excluded}
+    assert reasons == {"consent (research, publication) does not cover release: not exported"}
+    every = session_items(data / "sub-demo" / "ses-1")  # every sample, on both cameras, listed
+    assert len(plan.excluded) == len(every) and all(row["Subject"] is None for row in plan.excluded)
+    assert plan.consent["left_out_participants"] == 1 and plan.consent["exported_participants"] == 0
+    (data / "participants.tsv").unlink()
+    plan = make_plan(data)
+    assert plan.jobs == [] and {row["Reason"] for row in plan.excluded} == {
+        "no consent recorded in participants.tsv (none found at or above DATA): not exported"}  # fmt: skip
+    out = tmp_path / "out"
+    result = run_elicit("dataset", "build", str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["consent"]["left_out_participants"] == 1 and manifest["counts"]["samples"] == 0
+    with (out / "excluded.csv").open(newline="") as fh:
+        assert all("not exported" in row["Reason"] for row in csv.DictReader(fh))

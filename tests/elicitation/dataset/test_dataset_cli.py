@@ -31,18 +31,29 @@ def test_import_then_stats_through_the_cli(tmp_path):
     result = run_elicit("dataset", "stats", str(tmp_path / "c2"), "--out", str(tmp_path / "stats"))
     assert result.returncode == 0, result.stderr
     stats = json.loads((tmp_path / "stats" / "stats.json").read_text())
-    assert stats["counts"] == {"samples": 4, "selected": 4, "excluded": 0}
+    counts = stats["counts"]
+    assert (counts["samples"], counts["movements"], counts["selected"], counts["excluded"]) == (4, 4, 4, 0)
     assert stats["classes"]["casme2"]["upper_limit"]["onset_n"] == 3
     assert [i["row"] for i in stats["input_issues"]] == [4, 5, 6, 7, 8]
     assert (tmp_path / "stats" / "stats.html").is_file()
 
 
 def test_stats_on_a_session_folder(session, tmp_path):
+    from elicitation.folder import add_participant, make_participant
+
+    add_participant(session, make_participant("P07", 22, "female", "research"))
     result = run_elicit("dataset", "stats", str(session), "--out", str(tmp_path / "stats"))
     assert result.returncode == 0, result.stderr
+    assert "Participants: 1 participants (1 female, 0 male); mean age 22.00" in result.stdout
     stats = json.loads((tmp_path / "stats" / "stats.json").read_text())
     assert set(stats["classes"]) == {"gras", "benq"}
     assert stats["classes"]["gras"]["upper_limit"]["n"] == 2 and stats["classes"]["gras"]["all"]["n"] == 3
+    # both cameras filmed the 7 movements: Tables I/II per camera, everything else each movement once
+    assert stats["counts"]["movements"] == 7 and stats["counts"]["samples"] == 14
+    assert stats["counts"]["selected"] == 3 and stats["counts"]["selected_samples"] == 6
+    assert stats["fits"]["onset"]["n"] == 3 and stats["fits"]["total"]["n"] == 2  # under, unconfirmed (within 500 ms)
+    assert sum(r["n"] for r in stats["emotions"]) == 3
+    assert stats["counting"]["counted_class"] == {"P07/1": ["gras"]}  # the camera the events were coded on
 
 
 def test_bad_input_exits_2_naming_file_row_and_column(tmp_path):

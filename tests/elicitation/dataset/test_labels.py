@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from elicitation.dataset import LabelError, read_labels, read_samples, select
+from elicitation.dataset import LabelError, compute_stats, read_labels, read_samples, select
 from elicitation.dataset.inputs import import_labels, load_input
 from tests.elicitation.dataset.sheets import CASME2, CASME3, SAMM, casme2_rows, write_csv, write_xlsx
 
@@ -86,3 +86,27 @@ def test_the_imported_table_round_trips_and_lists_its_flaws(tmp_path):
     assert [i["row"] for i in issues] == [4, 5, 6, 7, 8]
     assert samples[2].apex_frame is None
     assert len(select(samples).selected) == 4  # all within 500 ms at 200 fps
+
+
+def test_imported_types_are_kept_macro_rows_stay_macro(tmp_path):
+    header = [c if c != "Micro" else "Type" for c in SAMM]  # SAMM long videos: a Type column
+    rows = [header, ["006", "006_1", "1", 100, 150, 400, 301, "Macro", "12", "Happiness", "I", ""],
+            ["006", "006_2", "1", 500, 520, 560, 61, "Micro - 1/2", "4", "Anger", "II", ""]]  # fmt: skip
+    samples, issues = read_labels(write_xlsx(tmp_path / "samm-long.xlsx", rows), "samm", fps=200)
+    assert issues == [] and [s.kind for s in samples] == ["macro", "micro"]
+    stats = compute_stats(samples)
+    assert [(x["sample_id"].split("/")[1], x["kind"]) for x in stats["selected"]] == [("006_1", "macro"),
+                                                                                       ("006_2", "micro")]
+    assert stats["counts"]["selected_by_kind"] == {"macro": 1, "micro": 1}
+
+    c3 = [[*CASME3, "Type"], ["spNO.1", "a", 10, 12, 20, "4", "1", "disgust", "MaE"],
+          ["spNO.1", "b", 30, 32, 40, "4", "2", "disgust", "micro-expression"],
+          ["spNO.1", "c", 50, 52, 60, "4", "3", "disgust", "blink"]]  # fmt: skip
+    samples, issues = read_labels(write_csv(tmp_path / "c3.csv", c3), "casme3", fps=30)
+    assert [s.kind for s in samples] == ["macro", "micro", "micro"]
+    assert [(i.row, i.column, i.action) for i in issues] == [(4, "Type", "kept as micro")]
+    plain = [CASME3, ["spNO.1", "a", 10, 12, 20, "4", "1", "disgust"]]  # Objective class "1" is no type
+    samples, issues = read_labels(write_csv(tmp_path / "plain.csv", plain), "casme3", fps=30)
+    assert issues == [] and samples[0].kind == "micro"
+    by_class = [[*CASME3], ["spNO.1", "a", 10, 12, 20, "4", "macro-expression", "disgust"]]
+    assert read_labels(write_csv(tmp_path / "oc.csv", by_class), "casme3", fps=30)[0][0].kind == "macro"

@@ -52,7 +52,28 @@ def test_micro_macro_and_overall_are_separate() -> None:
     scores = {k: e.pooled for k, e in evaluate_all(videos).items()}
     assert (scores["micro"].tp, scores["micro"].fp, scores["micro"].fn) == (1, 1, 1)
     assert (scores["macro"].tp, scores["macro"].fp, scores["macro"].fn) == (0, 1, 0)
-    assert (scores["overall"].tp, scores["overall"].fp, scores["overall"].fn) == (2, 1, 0)
+    assert (scores["overall"].tp, scores["overall"].fp, scores["overall"].fn) == (1, 2, 1)  # micro + macro
+    assert (scores["type_blind"].tp, scores["type_blind"].fp, scores["type_blind"].fn) == (2, 1, 0)
+
+
+def test_overall_is_micro_plus_macro_a_spot_of_the_wrong_kind_is_a_fp_and_its_code_a_fn() -> None:
+    videos = {"a": ([Interval(10, 19, "macro")], [Interval(10, 19, "micro")])}
+    scores = {k: e.pooled for k, e in evaluate_all(videos).items()}
+    assert (scores["overall"].tp, scores["overall"].fp, scores["overall"].fn) == (0, 1, 1)
+    assert scores["overall"].f1 == 0.0
+    assert scores["type_blind"].tp == 1  # the kind-blind score, only under its own name
+
+
+def test_overall_counts_are_the_sums_of_micro_and_macro() -> None:
+    videos = {
+        "a": ([Interval(0, 9, "micro"), Interval(50, 99, "macro"), Interval(200, 209, "micro")],
+              [Interval(0, 9, "micro"), Interval(50, 99, "macro"), Interval(300, 399, "macro")]),
+        "b": ([Interval(0, 99, "macro")], [Interval(500, 509, "micro")]),
+    }  # fmt: skip
+    scores = {k: e.pooled for k, e in evaluate_all(videos).items()}
+    for field in ("tp", "fp", "fn"):
+        assert getattr(scores["overall"], field) == getattr(scores["micro"], field) + getattr(scores["macro"], field)
+    assert (scores["overall"].tp, scores["overall"].fp, scores["overall"].fn) == (2, 2, 2)
 
 
 def test_no_spots_and_no_codes_scores_zero_not_an_error() -> None:
