@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from elicitation.errors import ElicitationError
 from elicitation.recognition.samples import RecognitionSample
 from hardware.vision import detect_face
 
@@ -32,8 +33,8 @@ DEFINITION = {
 }
 
 
-class PictureError(ValueError):
-    """Raised when a sample's picture cannot be read."""
+class PictureError(ElicitationError):
+    """Raised when a sample's picture cannot be read or differs in size from its onset picture."""
 
 
 @dataclass(frozen=True)
