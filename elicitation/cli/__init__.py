@@ -7,6 +7,7 @@ from importlib import metadata
 
 import typer
 
+from elicitation.cli import baseline as cli_baseline
 from elicitation.cli import cameras as cli_cameras
 from elicitation.cli import code as cli_code
 from elicitation.cli import dataset
@@ -63,6 +64,7 @@ cli_cameras.app.command("preview")(cli_preview.preview)
 app.add_typer(cli_cameras.app, name="cameras")
 app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")
+dataset.app.command("baseline")(cli_baseline.baseline_command)
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(cli_lsl.app, name="lsl")
 app.add_typer(cli_code.app, name="code")
