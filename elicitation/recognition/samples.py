@@ -4,8 +4,9 @@ Two inputs, both read-only (nothing is ever written into DB):
 
 - a folder ``elicit dataset build`` wrote (``manifest.json`` and ``coding.csv``): each row's pictures are
   ``<Class>/sub<NN>/<Filename>/img<frame>.jpg`` (or ``.png``). One movement filmed on two cameras is two rows
-  (the same Subject and Filename in two classes): it is one sample here, taken from ``--class`` when given,
-  else from the first class in alphabetical order, so that no movement is both trained on and tested;
+  (the same Subject and Filename in two classes: one ``Movement``): it is one sample here, taken from
+  ``--class`` when given, else from its ``Counted`` row (the camera the statistics count it on; without that
+  column, the first class in alphabetical order), so that no movement is both trained on and tested;
 - a released CASME-layout tree, ``sub<NN>/<Filename>/img<frame>.jpg`` beside its coding sheet (CASME II's
   columns, read by ``import-labels``'s reader with every flawed row reported).
 
@@ -98,7 +99,9 @@ def _built_rows(coding: Path, only_class: str | None) -> list[tuple[str, str, st
     needed = {"Subject", "Filename", "OnsetFrame", "OffsetFrame", "Estimated Emotion", "Class"}
     if table and not needed <= set(table[0]):
         raise BaselineInputError(f"{coding}: missing columns {', '.join(sorted(needed - set(table[0])))}")
-    table.sort(key=lambda r: r["Class"])  # the first class in alphabetical order wins a movement
+    # the row a movement is counted on (Counted 1, dataset build's counting camera) wins it; without that
+    # column, the first class in alphabetical order
+    table.sort(key=lambda r: (r.get("Counted", "1") != "1", r["Class"]))
     rows = []
     for r in table:
         if only_class is not None and r["Class"] != only_class:

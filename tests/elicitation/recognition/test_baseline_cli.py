@@ -116,16 +116,17 @@ def test_bad_input_is_refused_and_nothing_is_written(tree, tmp_path) -> None:
 
 
 def test_a_built_database_gives_one_sample_per_movement(tmp_path) -> None:
-    """dataset build's layout: <Class>/sub<NN>/<Filename>/img<N>.jpg; the same movement in class A and B once."""
+    """dataset build's layout: <Class>/sub<NN>/<Filename>/img<N>.jpg; the same movement in class A and B once,
+    from its Counted row (A here, though B sorts first in the sheet)."""
     built = tmp_path / "built"
     (built / "A").mkdir(parents=True)
     make_tree(built / "A", subjects=1, per_class=1)
     (built / "B").mkdir()
     make_tree(built / "B", subjects=1, per_class=1)
-    rows = ["Subject,Filename,OnsetFrame,ApexFrame,OffsetFrame,Action Units,Estimated Emotion,Class"]
+    rows = ["Subject,Filename,OnsetFrame,ApexFrame,OffsetFrame,Action Units,Estimated Emotion,Class,Counted"]
     for cls in ("B", "A"):
         for line in (built / cls / "coding.csv").read_text().splitlines()[1:]:
-            rows.append(line + f",{cls}")
+            rows.append(line + f",{cls},{int(cls == 'A')}")  # the movements are counted on A
     (built / "coding.csv").write_text("\n".join(rows) + "\n")
     (built / "manifest.json").write_text("{}")
     samples, skipped, source = load_samples(built, tuple(PLACES))
