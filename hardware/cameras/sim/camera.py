@@ -1,7 +1,9 @@
 """Simulated camera: a first-class device that paces itself on the one clock.
 
 Every frame carries its id as a barcode (hardware.cameras.barcode) over cheap moving content, so
-a recording can be checked frame by frame. Faults are rig settings:
+a recording can be checked frame by frame. Pixel formats: ``mono8``, ``bgr24`` (raw, stored losslessly)
+and ``mjpeg`` (compressed "in the camera" like a UVC webcam's frames, at a UVC camera's cost to the host:
+hardware.cameras.sim.mjpeg; its background stands still). Faults are rig settings:
 
 - ``drop_frames: [ids]``      those ids are never delivered (the counter still advances),
 - ``jitter_ms: x``            each delivery is late by a random 0..x ms,
@@ -44,6 +46,7 @@ from hardware.cameras.base import (
 )
 from hardware.cameras.sim import barcode, expressions
 from hardware.cameras.sim.face import FaceLayer, check_options
+from hardware.cameras.sim.mjpeg import JpegFrames, picture_key
 from hardware.cameras.sim.screen_link import ScreenLink
 from hardware.strict_yaml import Field, non_negative, positive
 
@@ -62,7 +65,7 @@ OPTIONS = {
 SCREEN_READOUT_S = 0.05  # the flipping process may publish a flip late on a busy machine
 SCREEN_LEVELS_KEPT = 8  # lit views held at once (a sync test shows two: black and white)
 
-SUPPORTED_FORMATS = ("mono8", "bgr24")
+SUPPORTED_FORMATS = ("mono8", "bgr24", "mjpeg")
 
 
 def probe() -> BackendStatus:
@@ -104,6 +107,7 @@ class SimCamera:
         self._views: dict[float, np.ndarray] = {}  # screen brightness -> lit pattern
         self._face: FaceLayer | None = None
         self._expressions: expressions.ExpressionLayer | None = None
+        self._jpeg: JpegFrames | None = None
 
     def open(self) -> None:
         self._opened = True
@@ -132,7 +136,9 @@ class SimCamera:
         latency = opts.get("screen_latency_ms")
         self._screen = ScreenLink.from_environment() if latency is not None else None
         self._screen_latency_s = float(latency or 0.0) / 1000
-        channels = 3 if settings.pixel_format == "bgr24" else 1
+        channels = 1 if settings.pixel_format == "mono8" else 3
+        # MJPEG: compressed "in the camera" at a UVC camera's cost to the host (hardware.cameras.sim.mjpeg)
+        self._jpeg = JpegFrames(settings.width, settings.height) if settings.pixel_format == "mjpeg" else None
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         self._views = {}
         face = opts.get("face")
@@ -195,14 +201,24 @@ class SimCamera:
             time.sleep(max(0.0, host_time + SCREEN_READOUT_S - clock.now()))
             level = self._screen.state_at(host_time - self._screen_latency_s)
             source = self._view(source, level)
-        offset = (frame_id * 3) % 256
-        pixels = np.array(source[:, offset : offset + settings.width])  # a copy: the barcode goes on it
-        if self._expressions is not None:
-            self._expressions.draw(pixels, camera_time / (1 + self._drift), level)
-        elif self._face is not None:  # seconds since start on the host clock, whatever the camera's drift
-            self._face.draw(pixels, camera_time / (1 + self._drift), level)
+        t = camera_time / (1 + self._drift)  # seconds since start on the host clock, whatever the camera's drift
+        if self._jpeg is not None:  # the background stands still: each distinct picture is encoded once
+            key = picture_key(self._face, self._expressions, t, level)
+            data = self._jpeg.frame(key, lambda: self._picture(source, 0, t, level), frame_id)
+            return Frame(None, frame_id, host_time, camera_time, data=data)
+        pixels = self._picture(source, (frame_id * 3) % 256, t, level)
         barcode.write(pixels, frame_id)
         return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
+
+    def _picture(self, source: np.ndarray, offset: int, t: float, level: float | None) -> np.ndarray:
+        """The scene at time t: a window of the background with the face (and its movements) drawn on it."""
+        assert self._settings is not None
+        pixels = np.array(source[:, offset : offset + self._settings.width])  # a copy: the barcode goes on it
+        if self._expressions is not None:
+            self._expressions.draw(pixels, t, level)
+        elif self._face is not None:
+            self._face.draw(pixels, t, level)
+        return pixels
 
     def _view(self, pattern: np.ndarray, brightness: float) -> np.ndarray:
         """The lit pattern for a screen level, made the first time that level is seen."""
