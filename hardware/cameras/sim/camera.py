@@ -22,7 +22,8 @@ hardware.cameras.sim.mjpeg; its background stands still). Faults are rig setting
                               configure, any other level the first time it is seen), so a frame costs
                               a copy whatever the screen shows.
 - ``face: {image: astronaut, movement_px: 3, face_away: [[t0, t1]]}``  a face photograph drawn over
-                              the pattern, moving a little, gone during face_away (hardware.cameras.sim.face).
+                              the pattern, moving a little, gone during face_away (hardware.cameras.sim.face);
+  ``face: {video: NAME or PATH}`` a real face from a clip, looped (hardware.cameras.sim.face_video).
 - ``expressions: {movements: [...], random: {...}, distractors: [...]}``  known facial movements on that
                               face, a synthetic truth for spotting (hardware.cameras.sim.expressions).
 """
@@ -46,6 +47,7 @@ from hardware.cameras.base import (
 )
 from hardware.cameras.sim import barcode, expressions
 from hardware.cameras.sim.face import FaceLayer, check_options
+from hardware.cameras.sim.face_video import VideoFace
 from hardware.cameras.sim.mjpeg import JpegFrames, picture_key
 from hardware.cameras.sim.screen_link import ScreenLink
 from hardware.strict_yaml import Field, non_negative, positive
@@ -108,6 +110,7 @@ class SimCamera:
         self._face: FaceLayer | None = None
         self._expressions: expressions.ExpressionLayer | None = None
         self._jpeg: JpegFrames | None = None
+        self._video: VideoFace | None = None
 
     def open(self) -> None:
         self._opened = True
@@ -141,13 +144,15 @@ class SimCamera:
         self._jpeg = JpegFrames(settings.width, settings.height) if settings.pixel_format == "mjpeg" else None
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         self._views = {}
-        face = opts.get("face")
-        self._face = None if face is None else FaceLayer.from_options(
-            face, settings.width, settings.height, channels, lit_view
-        )
+        face = opts.get("face") or {}
+        self._video = VideoFace(face["video"], settings.width, settings.height, channels) if "video" in face else None
+        self._face = FaceLayer.from_options(face, settings.width, settings.height, channels, lit_view) if (
+            face and self._video is None) else None  # fmt: skip
         shown = opts.get("expressions")
         if shown is not None and self._face is None:
-            raise CameraConfigError(f"sim camera '{self.name}': expressions need a face (the face: option)")
+            raise CameraConfigError(f"sim camera '{self.name}': expressions need a face image (face: {{image: ...}})")
+        if self._jpeg is not None and self._video is not None:  # every clip frame is a picture of its own
+            self._jpeg.keep = len(self._video.frames) + self._jpeg.keep
         self._expressions = None if shown is None else expressions.ExpressionLayer(self._face, shown)
         if self._screen is not None:  # made here, not on the frame path: ~0.1 s each at 720p colour
             for level in (0.0, 1.0):
@@ -203,7 +208,8 @@ class SimCamera:
             source = self._view(source, level)
         t = camera_time / (1 + self._drift)  # seconds since start on the host clock, whatever the camera's drift
         if self._jpeg is not None:  # the background stands still: each distinct picture is encoded once
-            key = picture_key(self._face, self._expressions, t, level)
+            key = ("clip", self._video.index(t), level) if self._video else picture_key(
+                self._face, self._expressions, t, level)  # fmt: skip
             data = self._jpeg.frame(key, lambda: self._picture(source, 0, t, level), frame_id)
             return Frame(None, frame_id, host_time, camera_time, data=data)
         pixels = self._picture(source, (frame_id * 3) % 256, t, level)
@@ -214,7 +220,9 @@ class SimCamera:
         """The scene at time t: a window of the background with the face (and its movements) drawn on it."""
         assert self._settings is not None
         pixels = np.array(source[:, offset : offset + self._settings.width])  # a copy: the barcode goes on it
-        if self._expressions is not None:
+        if self._video is not None:
+            self._video.draw(pixels, t)
+        elif self._expressions is not None:
             self._expressions.draw(pixels, t, level)
         elif self._face is not None:
             self._face.draw(pixels, t, level)
@@ -237,5 +245,5 @@ class SimCamera:
         self._opened = False
         self._pattern = None
         self._views = {}
-        self._face = None
+        self._face = self._video = None
         self._expressions = None

@@ -44,6 +44,7 @@ class JpegFrames:
             cv2.IMWRITE_JPEG_RST_INTERVAL, mcus_per_row,
         ]  # fmt: skip
         self._pictures: dict[Hashable, tuple[bytes, int, int, np.ndarray]] = {}
+        self.keep = PICTURES_KEPT
         self.full_encodes = 0  # pictures encoded whole (a test and the bench read it)
 
     def frame(self, key: Hashable | None, render: Callable[[], np.ndarray], frame_id: int) -> bytes:
@@ -71,7 +72,7 @@ class JpegFrames:
         data_start = _scan_data_start(jpeg)
         first_row_end = jpeg.index(b"\xff\xd0", data_start)  # RST0 ends the first MCU row
         picture = (jpeg[:data_start], first_row_end, jpeg, np.ascontiguousarray(pixels[:MCU_ROWS]))
-        if len(self._pictures) >= PICTURES_KEPT:
+        if len(self._pictures) >= self.keep:
             self._pictures.pop(next(iter(self._pictures)))  # the oldest
         self._pictures[key] = picture
         return picture
