@@ -2,11 +2,13 @@
 
     python bench/recording.py --json [--seconds 20]
 
-Both record the simulated rig (gras 640x480 mono8 + uvc 1280x720 bgr24, 60 fps). Simulated
+Both record the simulated rig (gras 640x480 mono8 + uvc 1280x720 MJPEG as a UVC camera delivers it, 60 fps;
+``--rig sim-colour`` has uvc as 1280x720 bgr24, the heaviest stream: lossless colour x264rgb). Simulated
 cameras behave like real ones: they hold a few frames, and a reader that falls behind loses frames.
 - ours (paced):   the Recorder, one process per camera, x264 lossless into MKV;
 - ours (unpaced): the same pipeline fed as fast as the writers take frames -> realtime_factor;
-- naive:          one loop reading both cameras and writing both with cv2.VideoWriter (FFV1, lossless).
+- naive:          one loop reading both cameras and writing both with cv2.VideoWriter (FFV1, lossless; MJPEG
+                  frames decoded first, as such a loop must).
 Per stream: frames expected, frames written, dropped, CPU percent (of one core).
 """
 
@@ -70,13 +72,14 @@ def run_ours(rig, seconds: float, out: Path, unpaced: bool) -> dict:
 
 def run_naive(rig, seconds: float, out: Path) -> dict:
     import cv2
+    import numpy as np
 
     cams, writers, last_ids, dropped, written = {}, {}, {}, {}, {}
     for name, settings in rig.cameras.items():
         cam = create_camera(settings)
         cam.open()
         cam.configure(settings)
-        colour = settings.pixel_format == "bgr24"
+        colour = settings.pixel_format in ("bgr24", "mjpeg")
         fourcc = cv2.VideoWriter_fourcc(*"FFV1")
         size = (settings.width, settings.height)
         writers[name] = cv2.VideoWriter(str(out / f"{name}.mkv"), fourcc, settings.fps, size, colour)
@@ -91,7 +94,10 @@ def run_naive(rig, seconds: float, out: Path) -> dict:
             frame = cam.read()
             dropped[name] += frame.frame_id - last_ids[name] - 1
             last_ids[name] = frame.frame_id
-            writers[name].write(frame.pixels)
+            pixels = frame.pixels
+            if pixels is None:  # MJPEG: a naive loop decodes to write
+                pixels = cv2.imdecode(np.frombuffer(frame.data, np.uint8), cv2.IMREAD_COLOR)
+            writers[name].write(pixels)
             written[name] += 1
     elapsed = clock.now() - t0
     cpu1 = process.cpu_times()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from elicitation.dashboard.pictures import Pictures
+from hardware.scheduling import lower_priority, name_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class FramingMonitor:
                 self._results[name] = result
 
     def _run(self) -> None:
+        name_this_thread("framing-checks")
+        lower_priority()  # the live view's checks can wait; the cameras cannot
         while not self._stop.is_set():
             try:
                 self.run_once()

@@ -24,6 +24,7 @@ import numpy as np
 
 from elicitation.errors import ElicitationError
 from hardware.cameras import debayer, is_bayer
+from hardware.scheduling import REVIEW_DECODE_NICE, lower_priority, name_this_thread
 from hardware.video import iter_frames, read_frames_tsv
 
 AHEAD_FRAMES = 180  # decoded frames held ready (3 s at 60 fps)
@@ -80,6 +81,8 @@ class FrameFeed:
         return frame[:, :, ::-1]  # BGR -> RGB
 
     def _run(self) -> None:
+        name_this_thread("review-decode")
+        lower_priority(REVIEW_DECODE_NICE)  # its ffmpeg decoder inherits this: below the cameras' encoders
         mode = "gray" if self.clip.pixel_format == "mono8" or is_bayer(self.clip.pixel_format) else "bgr24"
         index, deadline = 0, time.monotonic() + FINISH_WAIT_S
         while not self._stop.is_set() and index < len(self.clip):

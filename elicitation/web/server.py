@@ -11,6 +11,8 @@ import time
 import uvicorn
 from starlette.applications import Starlette
 
+from hardware.scheduling import lower_priority, name_this_thread
+
 log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 10.0
@@ -68,8 +70,7 @@ class WebServer:
             self.app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                        name="web-server")
+        self._thread = threading.Thread(target=self._serve, args=(sock,), daemon=True, name="web-server")
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self._server.started:
@@ -79,6 +80,12 @@ class WebServer:
             time.sleep(0.01)
         log.info("web page at %s", self.url)
         return self
+
+    def _serve(self, sock: socket.socket) -> None:
+        name_this_thread("web-server")
+        lower_priority()  # pages can wait a few milliseconds; the cameras cannot
+        assert self._server is not None
+        self._server.run(sockets=[sock])
 
     def stop(self) -> None:
         if self._server is None or self._thread is None:

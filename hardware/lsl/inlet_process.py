@@ -22,6 +22,7 @@ from hardware.lsl.config import StreamRequest
 from hardware.lsl.discovery import StreamSummary, find_stream
 from hardware.lsl.liblsl import pylsl
 from hardware.lsl.tsv import StreamTsvWriter, column_names
+from hardware.scheduling import name_this_thread
 
 POLL_S = 0.02
 LOOK_AGAIN_S = 3.0
@@ -47,6 +48,7 @@ class _Stream:
 def run(requests: list[StreamRequest], folder: str, stall_s: float, events: Any, control: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the session stops us in order
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    name_this_thread("lsl-inlets")
     out = Path(folder)
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
     streams = [_Stream(r) for r in requests]

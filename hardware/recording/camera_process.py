@@ -31,6 +31,7 @@ from hardware.lsl import CameraOutlet, CameraStreamSpec
 from hardware.recording.preview import PreviewPublisher
 from hardware.recording.viewer import DiscardingWriter
 from hardware.recording.writer import HOLDBACK_S, RecordingWriter, Rotation
+from hardware.scheduling import name_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.umask(0o077)
     name = job.settings.name
+    name_this_thread(f"cam {name}")  # the read loop: `ps -L` and bench/demo.py tell the cameras apart
     camera = create_camera(job.settings)
     try:
         camera.open()

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from hardware.cameras import CameraSettings, Frame, debayer, is_bayer
+from hardware.scheduling import lower_priority, name_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +200,8 @@ class PreviewPublisher:
         self._wake.set()
 
     def _run(self) -> None:
+        name_this_thread("preview")
+        lower_priority()  # a late preview costs nothing; a late read loop costs frames
         while True:
             self._wake.wait()
             self._wake.clear()

@@ -26,6 +26,7 @@ from typing import Any
 
 from hardware import clock
 from hardware.recording.preview import PreviewReader
+from hardware.scheduling import lower_priority, name_this_thread
 from hardware.vision import FramingThresholds, check_framing
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ def run(job: WatchJob, conn: Connection) -> None:
     """Process entry point: check previews until told to stop or the parent's end of the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    name_this_thread("framing-watch")
+    lower_priority()  # face detection can wait; the cameras' read loops and encoders cannot
     readers = {camera: PreviewReader(name) for camera, name in job.previews.items()}
     references: dict[str, float] = {}
     seen: dict[str, int] = {}

@@ -16,6 +16,7 @@ from typing import Any
 from hardware import clock
 from hardware.cameras.base import Frame, StreamFormat
 from hardware.lsl import CameraOutlet
+from hardware.scheduling import name_this_thread
 from hardware.video import (
     DiskFull,
     FramesTsvWriter,
@@ -112,6 +113,7 @@ class RecordingWriter:
         """Writer thread body: drain the queue until the None sentinel."""
         from hardware.recording.camera_process import QUEUE, WRITTEN  # shared-array indices
 
+        name_this_thread(f"write {self.camera}")
         while True:
             frame: Frame | None = frames.get()
             if frame is None:

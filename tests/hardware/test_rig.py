@@ -24,7 +24,7 @@ def test_shipped_sim_rig_has_the_papers_two_cameras():
     rig = load_rig(SIM_RIG)
     gras, uvc = rig.cameras["gras"], rig.cameras["uvc"]
     assert (gras.width, gras.height, gras.pixel_format, gras.fps) == (640, 480, "mono8", 60)
-    assert (uvc.width, uvc.height, uvc.pixel_format, uvc.fps) == (1280, 720, "bgr24", 60)
+    assert (uvc.width, uvc.height, uvc.pixel_format, uvc.fps) == (1280, 720, "mjpeg", 60)  # the BenQ's UVC stream
     assert load_rig("sim").cameras.keys() == rig.cameras.keys()  # a bare name finds the shipped rig
 
 

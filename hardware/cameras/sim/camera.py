@@ -1,7 +1,9 @@
 """Simulated camera: a first-class device that paces itself on the one clock.
 
 Every frame carries its id as a barcode (hardware.cameras.barcode) over cheap moving content, so
-a recording can be checked frame by frame. Faults are rig settings:
+a recording can be checked frame by frame. Pixel formats: ``mono8``, ``bgr24`` (raw, stored losslessly)
+and ``mjpeg`` (compressed "in the camera" like a UVC webcam's frames, at a UVC camera's cost to the host:
+hardware.cameras.sim.mjpeg; its background stands still). Faults are rig settings:
 
 - ``drop_frames: [ids]``      those ids are never delivered (the counter still advances),
 - ``jitter_ms: x``            each delivery is late by a random 0..x ms,
@@ -20,7 +22,8 @@ a recording can be checked frame by frame. Faults are rig settings:
                               configure, any other level the first time it is seen), so a frame costs
                               a copy whatever the screen shows.
 - ``face: {image: astronaut, movement_px: 3, face_away: [[t0, t1]]}``  a face photograph drawn over
-                              the pattern, moving a little, gone during face_away (hardware.cameras.sim.face).
+                              the pattern, moving a little, gone during face_away (hardware.cameras.sim.face);
+  ``face: {video: NAME or PATH}`` a real face from a clip, looped (hardware.cameras.sim.face_video).
 - ``expressions: {movements: [...], random: {...}, distractors: [...]}``  known facial movements on that
                               face, a synthetic truth for spotting (hardware.cameras.sim.expressions).
 """
@@ -44,6 +47,8 @@ from hardware.cameras.base import (
 )
 from hardware.cameras.sim import barcode, expressions
 from hardware.cameras.sim.face import FaceLayer, check_options
+from hardware.cameras.sim.face_video import VideoFace
+from hardware.cameras.sim.mjpeg import JpegFrames, picture_key
 from hardware.cameras.sim.screen_link import ScreenLink
 from hardware.strict_yaml import Field, non_negative, positive
 
@@ -62,7 +67,7 @@ OPTIONS = {
 SCREEN_READOUT_S = 0.05  # the flipping process may publish a flip late on a busy machine
 SCREEN_LEVELS_KEPT = 8  # lit views held at once (a sync test shows two: black and white)
 
-SUPPORTED_FORMATS = ("mono8", "bgr24")
+SUPPORTED_FORMATS = ("mono8", "bgr24", "mjpeg")
 
 
 def probe() -> BackendStatus:
@@ -104,6 +109,8 @@ class SimCamera:
         self._views: dict[float, np.ndarray] = {}  # screen brightness -> lit pattern
         self._face: FaceLayer | None = None
         self._expressions: expressions.ExpressionLayer | None = None
+        self._jpeg: JpegFrames | None = None
+        self._video: VideoFace | None = None
 
     def open(self) -> None:
         self._opened = True
@@ -132,16 +139,20 @@ class SimCamera:
         latency = opts.get("screen_latency_ms")
         self._screen = ScreenLink.from_environment() if latency is not None else None
         self._screen_latency_s = float(latency or 0.0) / 1000
-        channels = 3 if settings.pixel_format == "bgr24" else 1
+        channels = 1 if settings.pixel_format == "mono8" else 3
+        # MJPEG: compressed "in the camera" at a UVC camera's cost to the host (hardware.cameras.sim.mjpeg)
+        self._jpeg = JpegFrames(settings.width, settings.height) if settings.pixel_format == "mjpeg" else None
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         self._views = {}
-        face = opts.get("face")
-        self._face = None if face is None else FaceLayer.from_options(
-            face, settings.width, settings.height, channels, lit_view
-        )
+        face = opts.get("face") or {}
+        self._video = VideoFace(face["video"], settings.width, settings.height, channels) if "video" in face else None
+        self._face = FaceLayer.from_options(face, settings.width, settings.height, channels, lit_view) if (
+            face and self._video is None) else None  # fmt: skip
         shown = opts.get("expressions")
         if shown is not None and self._face is None:
-            raise CameraConfigError(f"sim camera '{self.name}': expressions need a face (the face: option)")
+            raise CameraConfigError(f"sim camera '{self.name}': expressions need a face image (face: {{image: ...}})")
+        if self._jpeg is not None and self._video is not None:  # every clip frame is a picture of its own
+            self._jpeg.keep = len(self._video.frames) + self._jpeg.keep
         self._expressions = None if shown is None else expressions.ExpressionLayer(self._face, shown)
         if self._screen is not None:  # made here, not on the frame path: ~0.1 s each at 720p colour
             for level in (0.0, 1.0):
@@ -195,14 +206,27 @@ class SimCamera:
             time.sleep(max(0.0, host_time + SCREEN_READOUT_S - clock.now()))
             level = self._screen.state_at(host_time - self._screen_latency_s)
             source = self._view(source, level)
-        offset = (frame_id * 3) % 256
-        pixels = np.array(source[:, offset : offset + settings.width])  # a copy: the barcode goes on it
-        if self._expressions is not None:
-            self._expressions.draw(pixels, camera_time / (1 + self._drift), level)
-        elif self._face is not None:  # seconds since start on the host clock, whatever the camera's drift
-            self._face.draw(pixels, camera_time / (1 + self._drift), level)
+        t = camera_time / (1 + self._drift)  # seconds since start on the host clock, whatever the camera's drift
+        if self._jpeg is not None:  # the background stands still: each distinct picture is encoded once
+            key = ("clip", self._video.index(t), level) if self._video else picture_key(
+                self._face, self._expressions, t, level)  # fmt: skip
+            data = self._jpeg.frame(key, lambda: self._picture(source, 0, t, level), frame_id)
+            return Frame(None, frame_id, host_time, camera_time, data=data)
+        pixels = self._picture(source, (frame_id * 3) % 256, t, level)
         barcode.write(pixels, frame_id)
         return Frame(pixels=pixels, frame_id=frame_id, host_time=host_time, camera_time=camera_time)
+
+    def _picture(self, source: np.ndarray, offset: int, t: float, level: float | None) -> np.ndarray:
+        """The scene at time t: a window of the background with the face (and its movements) drawn on it."""
+        assert self._settings is not None
+        pixels = np.array(source[:, offset : offset + self._settings.width])  # a copy: the barcode goes on it
+        if self._video is not None:
+            self._video.draw(pixels, t)
+        elif self._expressions is not None:
+            self._expressions.draw(pixels, t, level)
+        elif self._face is not None:
+            self._face.draw(pixels, t, level)
+        return pixels
 
     def _view(self, pattern: np.ndarray, brightness: float) -> np.ndarray:
         """The lit pattern for a screen level, made the first time that level is seen."""
@@ -221,5 +245,5 @@ class SimCamera:
         self._opened = False
         self._pattern = None
         self._views = {}
-        self._face = None
+        self._face = self._video = None
         self._expressions = None

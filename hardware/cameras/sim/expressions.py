@@ -175,6 +175,10 @@ class ExpressionLayer:
     def _active(self, t: float) -> list[tuple[Movement, float]]:
         return [(m, a) for m in self.movements if (a := m.amplitude(t)) > 0]
 
+    def active(self, t: float) -> bool:
+        """Whether any movement or distractor shows at time t (the picture then differs from the plain face)."""
+        return any(m.amplitude(t) > 0 for m in self.movements)
+
     def warped_patch(self, active: list[tuple[Movement, float]]) -> np.ndarray | None:
         """The face patch with the local movements shown at their amplitudes (None: no local movement)."""
         local = [(m, a) for m, a in active if m.micro or m.kind == "long_movement"]

@@ -28,7 +28,7 @@ HEAD_CROP = (14, 222, 130, 315)  # astronaut.png rows y0:y1, columns x0:x1: hair
 FACE_IN_CROP = (44, 52, 96, 96)  # x, y, w, h of the face as the LBP cascade finds it inside HEAD_CROP
 FACE_SHARE = 0.9  # the patch's height over the frame's
 LIT_LEVELS_KEPT = 8
-FACE_KEYS = {"image": str, "movement_px": (int, float), "face_away": list}
+FACE_KEYS = {"image": str, "movement_px": (int, float), "face_away": list, "video": str}
 
 
 def check_options(value: Any) -> str | None:
@@ -40,6 +40,9 @@ def check_options(value: Any) -> str | None:
             return f"has unknown key '{key}' (allowed: {', '.join(FACE_KEYS)})"
         if isinstance(val, bool) or not isinstance(val, FACE_KEYS[key]):
             return f"key '{key}' has the wrong type: {val!r}"
+    if "video" in value:  # a real face from a clip (hardware.cameras.sim.face_video): nothing else applies
+        extra = sorted(set(value) - {"video"})
+        return f"video takes no other key, got {', '.join(extra)}" if extra else None
     if value.get("image", "astronaut") not in IMAGES:
         return f"image '{value['image']}' is not one of: {', '.join(IMAGES)}"
     if value.get("movement_px", 0) < 0:

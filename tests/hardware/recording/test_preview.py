@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -154,3 +155,33 @@ def test_framing_watch_checks_the_previews_in_its_own_process(tmp_path):
     present = [f["face"] is not None for fid, f in front if not inside(fid, -0.1)]
     assert gone and all(gone) and present and all(present)
     assert side[0]["ok"] and not side[-1]["checks"]["focus"]["ok"]
+
+
+def _threads_by_name(pid: int) -> dict[str, int]:
+    """comm name -> nice value of each thread of process `pid` (Linux /proc)."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        name = (task / "comm").read_text().strip()
+        out[name] = int((task / "stat").read_text().rsplit(")", 1)[1].split()[16])  # field 19: nice
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_camera_processes_name_their_threads_and_previews_yield_to_the_read_loop(tmp_path):
+    """bench/demo.py attributes CPU by these names; the preview thread runs at a lower priority (nice 10)
+    than the read loop and the writer (nice 0), so on 2 cores a preview waits, never a frame."""
+    import psutil
+
+    rig = write_rig(tmp_path / "rig.yaml", {"benq": sim_camera(1280, 720, "mjpeg", face={"image": "astronaut"})})
+    with Recorder(load_rig(rig), tmp_path / "rec") as rec:
+        reader = PreviewReader(rec.preview_names["benq"])
+        deadline = time.monotonic() + 20
+        while reader.latest() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        camera = [p for p in psutil.Process().children(recursive=True) if p.name() == "cam benq"]
+        assert len(camera) == 1
+        threads = _threads_by_name(camera[0].pid)
+        reader.close()
+    base = threads["cam benq"]
+    assert threads["write benq"] == base
+    assert threads["preview"] == min(19, base + 10)
