@@ -46,7 +46,7 @@ def test_a_camera_failing_at_start_exits_3_in_record_validate_and_sync_test(tmp_
         result = run_elicit("cameras", command, str(rig), "--out", str(out), *extra)  # no window: cameras first
         assert result.returncode == 3, (command, result.stdout, result.stderr)
         stderr = _clean(result)
-        assert "camera failed: cameras did not start: sim camera 'bad' supports mono8, bgr24, not yuyv" in stderr
+        assert "camera failed: cameras did not start: sim camera 'bad' supports mono8, bgr24, mjpeg, not yuyv" in stderr
     info = json.loads((tmp_path / "record" / "recording.json").read_text())
     assert "bad" in info["errors"]  # the record says why as well
 

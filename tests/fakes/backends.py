@@ -68,7 +68,7 @@ class Sim(Harness):
         return create(s)
 
     def unsupported(self) -> CameraSettings:
-        return self.settings(pixel_format="mjpeg")
+        return self.settings(pixel_format="yuyv")
 
     def quiet(self) -> CameraSettings:
         return self.settings(fps=2.0)  # the next frame is due 0.5 s after the first
