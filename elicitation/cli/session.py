@@ -60,8 +60,10 @@ def run(
         seed=seed, resume=resume, windowed=windowed, screenshots=screenshots, allow_no_audio=allow_no_audio,
         dashboard=not no_dashboard, dashboard_host=dashboard_host, open_dashboard=not no_open,
     )  # fmt: skip
-    from elicitation.folder import check_in, check_participant
+    from elicitation.folder import check_in, check_participant, session_path
+    from elicitation.session.preflight import refuse_files_on_the_way
 
+    refuse_files_on_the_way(session_path(data, participant, session))  # before check-in writes participants.tsv
     out.print(f"participant {participant}: {check_in(data, check_participant(participant), age, sex, consent)}",
               highlight=False)  # fmt: skip
     result = run_session(opts, out)

@@ -51,11 +51,16 @@ class PreflightFailed(CheckFailed):
         self.checks = checks
 
 
-def check_folder(folder: Path, resume: bool) -> Check:
-    """The session folder must be new (or resumable); raises BadInput if --out or a folder on the way is a file."""
+def refuse_files_on_the_way(folder: Path) -> None:
+    """Raises BadInput if the session folder, --out or a folder on the way is a regular file."""
     for part in (folder, *folder.parents):
         if part.exists() and not part.is_dir():
             raise BadInput(f"{part} is a file, not a folder: give --out a data folder (it is created if missing)")
+
+
+def check_folder(folder: Path, resume: bool) -> Check:
+    """The session folder must be new (or resumable); raises BadInput if --out or a folder on the way is a file."""
+    refuse_files_on_the_way(folder)
     exists = (folder / "session.json").exists() or (folder.exists() and any(folder.iterdir()))
     if resume and not folder.exists():
         raise BadInput(f"--resume: there is no session {folder} (unknown participant ID or session number)")

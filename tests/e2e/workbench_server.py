@@ -83,11 +83,11 @@ def code_event(page, camera: str, onset: int, apex: int, offset: int, aus: str, 
         page.keyboard.press(key)
     page.fill("#f-aus", aus)
     page.select_option("#f-emotion", emotion)
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#message.ok", timeout=20000)
+    page.evaluate("m => { m.className = ''; m.textContent = ''; }", page.query_selector("#message"))
+    page.keyboard.press("Enter")  # the message is cleared first, so an earlier "saved" cannot answer for this one
+    page.wait_for_function("() => document.querySelector('#message.ok')?.textContent.startsWith('saved ')",
+                           timeout=20000)  # fmt: skip
     text = page.text_content("#message") or ""
-    assert text.startswith("saved "), text
-    page.evaluate("document.getElementById('message').className = ''")
     return text.removeprefix("saved ")
 
 
