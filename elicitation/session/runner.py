@@ -71,7 +71,15 @@ def _terminate(signum: int, frame: Any) -> None:
 def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep = run_review) -> SessionResult:
     """Raises BadInput / ConfigError (exit 2) and PreflightFailed (exit 1) before anything is created,
     CamerasNotStarted (exit 3) once the folder exists. The result's exit code is an ExitCode."""
-    plan = setup.prepare(opts, console)  # inputs + preflight without a window
+    plan = setup.prepare(opts, console)  # inputs + claim of the folder + preflight without a window
+    try:
+        return _run(plan, opts, console, review_step)
+    finally:
+        if plan.claim is not None:  # the folder is free for a --resume; removed if nothing was written
+            plan.claim.release(remove_new=True)
+
+
+def _run(plan: setup.Plan, opts: SessionOptions, console: Console, review_step: ReviewStep) -> SessionResult:
     board = _start_dashboard(plan, opts, console)  # before anything is created: a bad address is bad input
     if not plan.audio_output:
         # no sound output: SDL's null driver, or ffpyplayer fills the experimenter's console with
