@@ -21,10 +21,18 @@ from elicitation.coding.arbitration import (
     proposals,
     replay_final,
 )
-from elicitation.coding.coder_log import CodingLog, Replay, coding_path, other_coder_events, replay
+from elicitation.coding.coder_log import (
+    CodingLog,
+    Replay,
+    coding_path,
+    lock_coder_log,
+    other_coder_events,
+    replay,
+)
 from elicitation.coding.emotions import CRITERIA, EMOTIONS, EmotionError, check_emotion, meets, suggest
 from elicitation.coding.events import (
     KINDS,
+    LIMITS,
     POINTS,
     CodingError,
     Event,
@@ -41,6 +49,7 @@ __all__ = [
     "DECISIONS",
     "EMOTIONS",
     "FRAME_TOLERANCE",
+    "LIMITS",
     "IOU_THRESHOLD",
     "KINDS",
     "POINTS",
@@ -48,6 +57,7 @@ __all__ = [
     "ActionUnitError",
     "CodingError",
     "CodingLog",
+    "lock_coder_log",
     "EmotionError",
     "Event",
     "FinalLog",
