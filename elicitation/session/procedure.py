@@ -110,11 +110,17 @@ def review_request(ctx: SessionContext, episode: Episode) -> ReviewRequest:
     attempt = next(a for a in reversed(entry["attempts"]) if a["status"] == "complete")
     video_dir = ctx.recorder.out_dir
     cameras = list(ctx.recorder.rig.cameras)
-    camera = ctx.protocol.review.camera if ctx.protocol.review.camera in cameras else cameras[0]
+    wanted = ctx.protocol.review.camera if ctx.protocol.review.camera in cameras else cameras[0]
+    files = {cam: video_dir / name for cam, name in attempt["files"].items()}  # only files that exist
+    camera, note = wanted, ""
+    if wanted not in files:  # the review camera was lost: review on another one, if any recorded
+        camera = next(iter(files), wanted)
+        note = f"camera {wanted} was lost: " + (f"the review shows camera {camera}" if files else "nothing to review")
     return ReviewRequest(
         episode=episode,
         camera=camera,
-        video_files={cam: video_dir / name for cam, name in attempt["files"].items()},  # only files that exist
+        video_files=files,
+        note=note,
         frames_tsv={cam: video_dir / f"{cam}_frames.tsv" for cam in cameras},
         onset_clock=attempt["onset_clock"],
         offset_clock=attempt["offset_clock"],
