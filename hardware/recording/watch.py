@@ -49,6 +49,7 @@ def _exit_on_term(signum: int, frame: Any) -> None:
 def run(job: WatchJob, conn: Connection) -> None:
     """Process entry point: check previews until told to stop or the parent's end of the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closed terminal: likewise
     signal.signal(signal.SIGTERM, _exit_on_term)  # nothing to finish here: a SIGTERM must end us, never hang
     readers = {camera: PreviewReader(name) for camera, name in job.previews.items()}
     references: dict[str, float] = {}
