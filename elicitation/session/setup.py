@@ -63,6 +63,16 @@ def prepare(opts: Any, console: Console) -> Plan:
 
 
 def _claim(folder: Path, resume: bool, free: bool) -> FolderLock | None:
+    """Before any camera is opened: a folder that cannot be written (a read-only file system, no
+    permission) is bad input here, not a traceback after the camera preflight."""
+    try:
+        return _take(folder, resume, free)
+    except OSError as exc:
+        raise BadInput(f"--out: the session folder {folder} cannot be created or written there "
+                       f"({exc.strerror or exc})") from None
+
+
+def _take(folder: Path, resume: bool, free: bool) -> FolderLock | None:
     if resume and free:
         return lock_file(folder / LOCK_NAME, "elicit run --resume",
                          f"{folder}: --resume refused, the session is running")  # fmt: skip
