@@ -56,7 +56,7 @@ def run_procedure(ctx: SessionContext, review_step: ReviewStep, resumed: bool) -
             movie = load_movie(ctx, episode)
             _steps(ctx, p.before_each, "ready", review_step, episode)
             play_episode(ctx, episode, movie)
-            prune_missing_files(ctx.state, ctx.recorder.out_dir)  # a failed camera wrote no file
+            prune_missing_files(ctx.state, ctx.recorder.out_dir, set(ctx.recorder.errors))  # failed: no file
             ctx.state.save()
             log.info("episode %s played", episode.label)
         for name in p.after_each:

@@ -182,7 +182,8 @@ def open_state(plan: Plan, opts: Any, display: Display) -> SessionState:
             participant=opts.participant,
             session=opts.session,
             protocol={"name": p.name, "path": str(p.path), "sha256": p.sha256, "manifest": str(p.manifest.path)},
-            rig={"name": rig.name, "path": str(rig.path), "cameras": {n: vars(s) for n, s in rig.cameras.items()}},
+            rig={"name": rig.name, "path": str(rig.path), "cameras": {n: vars(s) for n, s in rig.cameras.items()},
+                 "thresholds": {n: vars(t) for n, t in rig.thresholds.items()}},  # the report's verdict
             versions=software_versions(),
             screen=display.info(),
             autopilot={"seed": opts.seed} if opts.autopilot else None,
