@@ -24,7 +24,7 @@ from elicitation.folder import BadInput, RatingsLog, SessionState, utc_now
 from elicitation.review import run_review
 from elicitation.screen import Pages
 from elicitation.session import record, setup
-from elicitation.session.context import SessionAborted, SessionContext
+from elicitation.session.context import SessionAborted, SessionContext, note_signal
 from elicitation.session.dashboard import SessionDashboard
 from elicitation.session.disk import DiskMonitor
 from elicitation.session.framing import FramingFailed, FramingMonitor
@@ -65,11 +65,14 @@ class SessionResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-HANGUP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # a kill, a closed terminal
+HANGUP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, a kill, a closed terminal
 
 
 def _terminate(signum: int, frame: Any) -> None:
-    """SIGTERM and SIGHUP end the session like Ctrl-C: files finished, state saved, exit 130."""
+    """SIGINT, SIGTERM and SIGHUP end the session: files finished, state saved, exit 130. The signal is
+    also kept (context.note_signal): should library code swallow the KeyboardInterrupt (a bare except
+    in a drawing call), the next frame raises it again."""
+    note_signal(signum)
     if signum == signal.SIGHUP:  # the terminal is gone: what the session still prints goes nowhere
         devnull = os.open(os.devnull, os.O_WRONLY)
         for fd in (1, 2):
@@ -107,6 +110,7 @@ def _run(plan: setup.Plan, opts: SessionOptions, console: Console, review_step: 
     logs: list[Any] = []
     lsl: SessionLsl | None = None
     ctx: SessionContext | None = None
+    note_signal(None)
     previous = {sig: signal.signal(sig, _terminate) for sig in HANGUP_SIGNALS}
     try:
         state = setup.open_state(plan, opts, display)
