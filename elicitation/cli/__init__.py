@@ -3,6 +3,7 @@ errors leave through elicitation.cli.exits (one message, one exit code)."""
 
 from __future__ import annotations
 
+import signal
 from importlib import metadata
 
 import typer
@@ -78,6 +79,9 @@ app.command("spot")(cli_spot.spot)
 
 
 def main() -> None:
+    # Ctrl-C must interrupt every command: a shell starts background jobs with SIGINT ignored, and Python
+    # then installs no KeyboardInterrupt handler, so a SIGINT sent to the command would be lost
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app()
 
 

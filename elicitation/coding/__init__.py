@@ -21,12 +21,20 @@ from elicitation.coding.arbitration import (
     proposals,
     replay_final,
 )
-from elicitation.coding.coder_log import CodingLog, Replay, coding_path, other_coder_events, replay
+from elicitation.coding.coder_log import (
+    CodingLog,
+    Replay,
+    coding_path,
+    lock_coder_log,
+    other_coder_events,
+    replay,
+)
 from elicitation.coding.counting import RULE as COUNTING_RULE
 from elicitation.coding.counting import counted_camera
 from elicitation.coding.emotions import CRITERIA, EMOTIONS, EmotionError, check_emotion, meets, suggest
 from elicitation.coding.events import (
     KINDS,
+    LIMITS,
     POINTS,
     CodingError,
     Event,
@@ -44,6 +52,7 @@ __all__ = [
     "DECISIONS",
     "EMOTIONS",
     "FRAME_TOLERANCE",
+    "LIMITS",
     "IOU_THRESHOLD",
     "KINDS",
     "POINTS",
@@ -51,6 +60,7 @@ __all__ = [
     "ActionUnitError",
     "CodingError",
     "CodingLog",
+    "lock_coder_log",
     "EmotionError",
     "Event",
     "FinalLog",

@@ -4,6 +4,13 @@ The current codes are never stored, only derived by replaying the log, so every 
 stays on record with its time. ``done`` closes an episode for that coder: later adds, changes or
 deletes there are refused (after it, disagreements are settled by arbitration in final.tsv).
 
+One writer: a log is written only by the process holding its lock (``coding/.<coder>.lock``, see
+elicitation.folder.claim); a second writer for the same coder and session is refused with the holder's
+pid and host, so two writers can never give two events one id. Replay reads any log: a line it cannot
+apply (a torn line, an id added twice by writers before this rule, a change of an unknown event) is
+reported in ``Replay.torn`` and skipped; a second ``add`` of an existing id keeps both, the later one as
+``<id>#2`` (``#3`` ...), which later rows may name.
+
 Independence: a coder sees another coder's events of an episode only when both have marked it done
 (:func:`other_coder_events`), so nobody codes with the other's answer in view.
 """
@@ -14,10 +21,12 @@ import json
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from elicitation.coding.events import CodingError, Event, check_coder, resolve, validate
 from elicitation.coding.log_file import EVENT_COLUMNS, AppendOnlyTsv, TornLine, event_cells, event_from_cells, read_rows
-from elicitation.folder import BadInput
+from elicitation.folder import BadInput, create_private_dir
+from elicitation.folder.claim import FolderLock, lock_file
 from hardware.video import FrameTable
 
 log = logging.getLogger(__name__)
@@ -38,6 +47,14 @@ class Replay:
 
 def coding_path(session: Path, coder: str) -> Path:
     return Path(session) / "coding" / f"{check_coder(coder)}.tsv"
+
+
+def lock_coder_log(session: Path, coder: str) -> FolderLock:
+    """The one-writer lock of `coder`'s log in `session`; BadInput naming the holder if taken."""
+    path = coding_path(session, coder)
+    create_private_dir(path.parent)
+    return lock_file(path.with_name(f".{coder}.lock"), f"a writer of coder {coder}'s log",
+                     f"coder {coder}'s log {path} has a writer already")  # fmt: skip
 
 
 def apply(state: Replay, action: str, event_id: str, episode: str, event: Event | None, where: str) -> None:
@@ -63,16 +80,32 @@ def apply(state: Replay, action: str, event_id: str, episode: str, event: Event 
     state.actions += 1
 
 
+def _duplicate_id(state: Replay, event_id: str) -> str:
+    n = 2
+    while f"{event_id}#{n}" in state.events:
+        n += 1
+    return f"{event_id}#{n}"
+
+
 def replay(path: Path) -> Replay:
     rows, torn = read_rows(path, COLUMNS)
     state = Replay(torn=list(torn))
     for number, row in rows:
+        text = "\t".join(row.values())
         try:
             event = event_from_cells(row) if row["action"] in ("add", "change") else None
-        except (BadInput, ValueError, KeyError, json.JSONDecodeError) as exc:
-            state.torn.append(TornLine(number, "\t".join(row.values()), f"unreadable event ({exc})"))
+        except (BadInput, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+            state.torn.append(TornLine(number, text, f"unreadable event ({exc})"))
             continue
-        apply(state, row["action"], row["event_id"], row["episode"], event, f"{path}:{number}")
+        event_id = row["event_id"]
+        if row["action"] == "add" and event is not None and event_id in state.events:
+            event_id = _duplicate_id(state, event_id)  # two writers gave one id: keep both
+            event = replace(event, event_id=event_id)
+            state.torn.append(TornLine(number, text, f"event {row['event_id']} added twice: kept as {event_id}"))
+        try:
+            apply(state, row["action"], event_id, row["episode"], event, f"{path}:{number}")
+        except CodingError as exc:
+            state.torn.append(TornLine(number, text, f"not applied ({exc})"))
     for line in state.torn:
         log.warning("%s:%d: ignored a torn line (%s)", path, line.line, line.reason)
     return state
@@ -87,12 +120,20 @@ class CodingLog:
         coder: str,
         tables: dict[str, FrameTable] | None = None,
         categories: dict[str, str] | None = None,
+        lock: FolderLock | None = None,
     ) -> None:
+        """`lock`: the log's lock when the caller holds it already (lock_coder_log); else taken here."""
         self.coder = check_coder(coder)
         self.path = coding_path(session, coder)
         self.tables, self.categories = tables, categories
-        self.state = replay(self.path)
-        self._file = AppendOnlyTsv(self.path, COLUMNS)
+        self._own_lock = lock is None
+        self._lock = lock_coder_log(session, coder) if lock is None else lock
+        try:
+            self.state = replay(self.path)
+            self._file = AppendOnlyTsv(self.path, COLUMNS)
+        except BaseException:
+            self.release()
+            raise
 
     @property
     def torn(self) -> list[TornLine]:
@@ -108,9 +149,21 @@ class CodingLog:
     def _record(self, action: str, event: Event | None, event_id: str = "", episode: str = "") -> None:
         if event is not None:
             event_id, episode = event.event_id, event.episode
-        apply(self.state, action, event_id, episode, event, f"{self.path}")
         cells = event_cells(event) or {"event_id": event_id, "episode": episode}
-        self._file.append({"action": action, **cells})
+        line = self._file.encode({"action": action, **cells})  # first: nothing changes if it cannot be
+        saved = self._snapshot()
+        apply(self.state, action, event_id, episode, event, f"{self.path}")
+        try:
+            self._file.write_row(line)
+        except BaseException:
+            self._restore(saved)  # not on disk, so not in the state either (no id used up)
+            raise
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        return dict(self.state.events), set(self.state.done), self.state.actions
+
+    def _restore(self, saved: tuple[Any, ...]) -> None:
+        self.state.events, self.state.done, self.state.actions = saved
 
     def _prepared(self, event: Event) -> Event:
         event = validate(replace(event, event_id=event.event_id or self._next_id()), self.categories)
@@ -136,8 +189,13 @@ class CodingLog:
     def events(self, episode: str) -> list[Event]:
         return self.state.episode_events(episode)
 
+    def release(self) -> None:
+        if self._own_lock:
+            self._lock.release()
+
     def close(self) -> None:
         self._file.close()
+        self.release()
 
 
 def other_coder_events(session: Path, me: str, other: str, episode: str) -> list[Event]:

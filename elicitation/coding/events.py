@@ -21,6 +21,17 @@ from hardware.video import FrameTable
 KINDS = ("micro", "macro", "irrelevant")
 POINTS = ("onset", "apex", "apex2", "offset")
 _CODER = re.compile(r"[A-Za-z0-9]{1,16}")
+# the longest text each field may hold (characters, after clean_text); README "Coding" states them
+LIMITS = {"event_id": 40, "episode": 64, "kind": 16, "camera": 64, "action_units": 200, "emotion": 32,
+          "category": 64, "note": 2000}  # fmt: skip
+_NOT_TEXT = re.compile(r"[\ud800-\udfff]")  # lone surrogates (JSON "\ud800"): not encodable as UTF-8
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """`value` as one line of valid UTF-8: lone surrogates become U+FFFD, control characters a space,
+    runs of whitespace one space."""
+    return " ".join(_CONTROL.sub(" ", _NOT_TEXT.sub("\ufffd", value)).split())
 
 
 class CodingError(BadInput):
@@ -70,7 +81,13 @@ class Event:
 
 
 def validate(event: Event, categories: dict[str, str] | None = None) -> Event:
-    """The event with its AU string canonical; CodingError naming the field otherwise."""
+    """The event with every text field clean (clean_text) and within LIMITS, its AU string canonical;
+    CodingError naming the field otherwise."""
+    texts = {name: clean_text(str(getattr(event, name))) for name in LIMITS}
+    for name, text in texts.items():
+        if len(text) > LIMITS[name]:
+            raise CodingError(f"{name}: {len(text)} characters, at most {LIMITS[name]} are kept")
+    event = replace(event, **texts)
     if not event.event_id or any(c in event.event_id for c in "\t\n\r"):
         raise CodingError(f"event id {event.event_id!r}: empty or with a tab/newline")
     if event.kind not in KINDS:

@@ -4,18 +4,20 @@ Each row is written with one ``write`` call on a file opened O_APPEND, then flus
 action the coder saw accepted survives a power cut. Files are 0600 and the folder 0700 (the codes
 describe faces). A crash mid-write can leave a torn line: on reopening, a missing final newline is added
 (the torn text is kept, never rewritten) and replay skips any line that does not parse, reporting it.
+
+Every cell is clean text before it is written (:func:`clean_text`: valid UTF-8, no control characters,
+whitespace collapsed) and a row is split on tabs alone, with no field size limit, so a reader reads
+whatever the writer can write.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from elicitation.coding.events import Event, FrameRef
+from elicitation.coding.events import Event, FrameRef, clean_text
 from elicitation.folder import create_private_dir, utc_now
 
 EVENT_COLUMNS = ("event_id", "episode", "kind", "camera", "onset", "apex", "apex2", "offset",
@@ -35,7 +37,7 @@ def event_cells(event: Event | None) -> dict[str, str]:
     frames = {cam: {p: r.as_dict() for p, r in refs.items()} for cam, refs in event.frames.items()}
     cells = {c: getattr(event, c) for c in EVENT_COLUMNS if c != "frames"}
     cells["apex2"] = "" if event.apex2 is None else event.apex2
-    cells["note"] = " ".join(event.note.split())  # no tab or newline inside a cell
+    cells["note"] = clean_text(event.note)  # no tab or newline inside a cell
     cells["frames"] = json.dumps(frames, separators=(",", ":"), sort_keys=True)
     return {k: str(v) for k, v in cells.items()}
 
@@ -71,10 +73,18 @@ class AppendOnlyTsv:
         os.write(self._fd, text.encode("utf-8"))
         os.fsync(self._fd)
 
-    def append(self, cells: dict[str, str]) -> None:
+    def encode(self, cells: dict[str, str]) -> str:
+        """The row `cells` make, stamped now, each cell clean text (see clean_text)."""
         row = {"time_utc": utc_now(), **cells}
-        values = [" ".join(str(row.get(c, "")).split()) if c != "frames" else str(row.get(c, "")) for c in self.columns]
-        self._write("\t".join(values) + "\n")
+        # frames is JSON, ASCII only (json.dumps escapes): kept as it is
+        values = [str(row.get(c, "")) if c == "frames" else clean_text(str(row.get(c, ""))) for c in self.columns]
+        return "\t".join(values) + "\n"
+
+    def write_row(self, line: str) -> None:
+        self._write(line)
+
+    def append(self, cells: dict[str, str]) -> None:
+        self._write(self.encode(cells))
 
     def close(self) -> None:
         os.close(self._fd)
@@ -93,7 +103,7 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[tuple[int, dic
         raise ValueError(f"{path}: line 1 is not the header {' '.join(columns)}")
     rows, torn = [], []
     for number, line in enumerate(lines[1:], start=2):
-        cells = next(csv.reader(io.StringIO(line), delimiter="\t", quoting=csv.QUOTE_NONE), [])
+        cells = line.split("\t")  # cells never hold a tab (clean_text): no quoting, no size limit
         last = number == len(lines) and not ends_clean
         if len(cells) != len(columns) or last:
             reason = "no final newline (crash mid-write)" if last else f"{len(cells)} of {len(columns)} columns"

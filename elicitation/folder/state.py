@@ -21,6 +21,7 @@ from elicitation.errors import ElicitationError
 FORMAT = "casme-elicitation session v1"
 RESERVE_NAME = ".reserve"  # pre-allocated space, given back so the last session.json fits on a full disk
 RESERVE_BYTES = 4 * 2**20
+REQUIRED = {"status": str, "runs": list, "episodes": dict, "warnings": list}  # what every reader relies on
 _PARTICIPANT = re.compile(r"[A-Za-z0-9]{1,16}")  # the whole ID (fullmatch: "$" would allow a final newline)
 
 
@@ -110,12 +111,16 @@ class SessionState:
             raise BadInput(f"{folder} has no session.json: nothing to resume")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{path} is not valid JSON ({exc}); it cannot be resumed") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{path} is not valid JSON ({exc}); it cannot be used") from None
         except OSError as exc:
             raise BadInput(f"{path} cannot be read: {exc.strerror or exc}") from None
-        if data.get("format") != FORMAT:
-            raise BadInput(f"{path} was not written by this program ({data.get('format')!r})")
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise BadInput(f"{path} was not written by this program ({found!r})")
+        for key, kind in REQUIRED.items():
+            if not isinstance(data.get(key), kind):
+                raise BadInput(f"{path} is damaged: '{key}' is missing or not a {kind.__name__}")
         return cls(path, data)
 
     def save(self, sync: bool = True) -> None:

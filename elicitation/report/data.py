@@ -17,6 +17,7 @@ import numpy as np
 
 from elicitation.folder import BadInput, SessionState, clean_video_files, read_tsv
 from hardware.analysis import count_dropped
+from hardware.thresholds import THRESHOLD_FIELDS, Thresholds
 from hardware.video import FrameTable, VideoFileError, check_table, read_frames_tsv
 
 
@@ -32,6 +33,7 @@ class CameraStats:
     files: int = 0
     runs: int = 1
     failed: str = ""  # "failed at 20.3 s: <error>" for a camera that failed during the session
+    shortfalls: list[str] = field(default_factory=list)  # thresholds it missed (see shortfalls())
 
 
 @dataclass
@@ -75,6 +77,28 @@ def camera_stats(name: str, fps: float, path: Path, first_suffixes: list[str] | 
     return stats
 
 
+def shortfalls(stats: CameraStats, limits: Thresholds) -> list[str]:
+    """The rig's thresholds (hardware/thresholds.py) a camera's recording missed: more dropped frames than
+    max_dropped, or a measured rate below nominal x (1 - max_rate_error_pct / 100)."""
+    out = []
+    if stats.dropped > limits.max_dropped:
+        out.append(f"{stats.dropped} frames dropped (at most {limits.max_dropped})")
+    if stats.measured_fps is not None and stats.nominal_fps > 0:
+        floor = stats.nominal_fps * (1 - limits.max_rate_error_pct / 100)
+        if stats.measured_fps < floor:
+            out.append(f"{stats.measured_fps:.2f} fps, below {floor:.2f} "
+                       f"({stats.nominal_fps:g} fps - {limits.max_rate_error_pct:g} %)")  # fmt: skip
+    return out
+
+
+def _limits(data: dict[str, Any], camera: str) -> Thresholds:
+    """The thresholds session.json recorded for the camera (rig `validation:`), else the defaults."""
+    given = (data.get("rig", {}).get("thresholds") or {}).get(camera)
+    if not isinstance(given, dict):
+        return Thresholds()
+    return Thresholds().updated({k: v for k, v in given.items() if k in THRESHOLD_FIELDS})
+
+
 def _failures(data: dict[str, Any], t0: float) -> dict[str, str]:
     out: dict[str, str] = {}
     for f in data.get("camera_failures", []):
@@ -115,10 +139,11 @@ def load_session(folder: Path) -> SessionReport:
             problems.append(f"video/{path.name} is damaged ({exc}); camera {name} is left out of the tables")
             continue
         stats.failed = failures.get(name, "")
+        stats.shortfalls = shortfalls(stats, _limits(data, name))
         cameras.append(stats)
         if name in rig:
             check = check_table(path, clean_video_files(data, name), repair=False)
-            problems += [f"video/{p}" for p in check.problems() if not check.damaged]
+            problems += [f"video/{p}" for p in check.problems()]  # a row that breaks a rule makes it damaged
     return SessionReport(
         folder, data, read_tsv(folder / "events.tsv"), read_tsv(folder / "ratings.tsv"),
         read_tsv(folder / "review.tsv"), cameras, t0, problems,

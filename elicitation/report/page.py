@@ -79,8 +79,12 @@ def _cameras(r: SessionReport) -> str:
         rate = "-" if c.measured_fps is None else f"{c.measured_fps:.2f}"
         drops = f"<span class='{'bad' if c.dropped else 'ok'}'>{c.dropped}</span>"
         state = f"<span class='bad'>FAILED</span> {e(c.failed)}" if c.failed else "<span class='ok'>ok</span>"
+        if c.shortfalls and not c.failed:
+            state = f"<span class='bad'>BELOW THRESHOLDS</span> {e('; '.join(c.shortfalls))}"
         rows.append([e(c.name), f"{c.nominal_fps:g}", rate, str(c.frames), drops, str(c.files), str(c.runs), state])
-    note = "<p class='muted'>Measured fps: frames over time within each run (not the gap before a resume).</p>"
+    note = ("<p class='muted'>Measured fps: frames over time within each run (not the gap before a resume). "
+            "State: ok only within the rig's thresholds (dropped frames at most max_dropped, measured fps at "
+            "least nominal x (1 - max_rate_error_pct / 100); hardware/thresholds.py).</p>")
     headers = ["camera", "nominal fps", "measured fps", "frames", "dropped", "files", "runs", "state"]
     return _table(headers, rows) + note
 

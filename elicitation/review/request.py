@@ -19,3 +19,4 @@ class ReviewRequest:
     onset_clock: float
     offset_clock: float
     session_dir: Path
+    note: str = ""  # said on the participant's screen and in session.json: the review camera was lost

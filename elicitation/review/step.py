@@ -83,15 +83,16 @@ class ReviewView:
 
 
 def review_episode(loop: Loop, view: ReviewView, clip: ReviewClip, log: ReviewLog, episode: str, title: str,
-                   source: str, existing: list[dict[str, str]] | None = None) -> tuple[float, float, int]:  # fmt: skip
-    """Runs the review screen until DONE; returns (onset, end, flags added)."""
+                   source: str, existing: list[dict[str, str]] | None = None,
+                   note: str = "") -> tuple[float, float, int]:  # fmt: skip
+    """Runs the review screen until DONE; returns (onset, end, flags added). `note` starts the status line."""
     review = view.review
     names, labels = list(review.categories), list(review.categories.values())
     player = Player(clip)
     player.update(clock.now())  # the first frame (ffmpeg starts in well under a second)
     later = existing is not None
     choosing = removing = False
-    message, onset, added = "", None, 0
+    message, onset, added = note, None, 0
 
     def row(index: int, category: str, action: str, note: str = "") -> dict[str, Any]:
         return {"episode": episode, "camera": clip.camera, "file": clip.video.name, "file_frame": index,
@@ -163,6 +164,12 @@ def run_review(ctx: Any, request: ReviewRequest) -> None:
 
     p, episode = ctx.protocol, request.episode
     camera = request.camera
+    if request.note:
+        ctx.state.warn(f"review of episode {episode.label}: {request.note}")
+    if camera not in request.video_files:  # no camera recorded this episode: say so, and go on
+        onset = show_notice(ctx, p.display, f"{request.note}.\nThe session goes on without this review.")
+        ctx.events.add("review_skipped", onset, episode=episode.label, stimulus=episode.clip.path.name)
+        return
     pixel_format = ctx.recorder.rig.cameras[camera].pixel_format
     try:
         clip = ReviewClip.from_session(request.session_dir, camera, request.video_files[camera].name, pixel_format)
@@ -175,8 +182,26 @@ def run_review(ctx: Any, request: ReviewRequest) -> None:
     log = ReviewLog(request.session_dir / "review.tsv")
     try:
         title = p.review.title.format(**p.placeholders(episode=episode.number))
-        onset, end, _ = review_episode(ctx, view, clip, log, episode.label, title, "session")
+        onset, end, _ = review_episode(ctx, view, clip, log, episode.label, title, "session", note=request.note)
     finally:
         log.close()
         trim_memory()  # the review's decoded frames (hundreds of MB) go back to the system, not kept
     ctx.events.add("review", onset, duration=end - onset, episode=episode.label, stimulus=episode.clip.path.name)
+
+
+NOTICE_S = 4.0
+
+
+def show_notice(loop: Any, display: Any, text: str, seconds: float = NOTICE_S) -> float:
+    """A message on the participant's screen for `seconds` (no key needed); returns its onset."""
+    from psychopy import visual
+
+    win = loop.display.win
+    w, h = (int(v) for v in win.size)
+    stim = visual.TextStim(win, text=text, units="pix", height=display.text_height * h, wrapWidth=w * 0.8,
+                           font=display.font, color=display.text_color, colorSpace="rgb255")  # fmt: skip
+    onset, _ = loop.frame(stim.draw, shot="review_notice")
+    t = onset
+    while t - onset < seconds:
+        t, _ = loop.frame(stim.draw)
+    return onset

@@ -27,6 +27,15 @@ from hardware import clock
 from hardware.recording import Recorder, any_failed, health_line
 
 log = logging.getLogger(__name__)
+_PENDING: set[int] = set()  # signals that end the session, kept until the next frame (note_signal)
+
+
+def note_signal(signum: int | None) -> None:
+    """Keep a signal that ends the session (None: forget them, at a session's start)."""
+    if signum is None:
+        _PENDING.clear()
+    else:
+        _PENDING.add(signum)
 STATUS_EVERY_S = 1.0
 
 
@@ -61,6 +70,8 @@ class SessionContext:
     # -- the frame loop --------------------------------------------------------------------
     def frame(self, draw: Callable[[], None], shot: str | None = None, media: Any = None) -> tuple[float, list[Key]]:
         """Draw, flip, poll keys. Returns the flip time and the keys left for the current step."""
+        if _PENDING:  # a signal's KeyboardInterrupt that library code swallowed: raised here again
+            raise KeyboardInterrupt
         draw()
         t = self.display.flip(shot)
         left = []

@@ -25,7 +25,7 @@ from hardware.video import DiskFull, free_bytes
 log = logging.getLogger("elicitation.session")
 CHECK_EVERY_S = 0.5
 STOP_FREE_BYTES = 8 * 2**20  # below this the session stops rather than let the writers hit ENOSPC
-END_OVERHEAD_S = 60.0  # the end steps after the last episode
+END_OVERHEAD_S = pf.FIXED_OVERHEAD_S  # the end steps after the last episode: the preflight's figure too
 MIB = float(2**20)
 
 
@@ -45,7 +45,7 @@ class DiskMonitor:
         """Bytes the rest of the protocol will record (episodes not done, then the end)."""
         left = [e for e in self.protocol.episodes if self.state.episode(e.label)["status"] != "done"]
         seconds = pf.recording_seconds(self.protocol, left, self.durations, END_OVERHEAD_S)
-        return seconds * self.bytes_per_s * pf.DISK_MARGIN
+        return pf.disk_need(seconds, self.bytes_per_s)  # the preflight's estimate (one, stated in the README)
 
     def check(self, now: float) -> None:
         if now - self._last < CHECK_EVERY_S:

@@ -30,9 +30,8 @@ from stimuli.verify import ClipCheck, verify_clips
 
 CAMERA_CHECK_S = 2.0
 DISK_MARGIN = 1.5  # the measured data rate may rise when a face (not an empty chair) is in view
-DISK_RESERVE_BYTES = 1 << 30
-FIXED_OVERHEAD_S = 300.0  # instructions, flashes, end screen
-GIB = float(1 << 30)
+FIXED_OVERHEAD_S = 60.0  # the steps outside the episodes (end screen, flashes): the monitor's figure too
+MIB = float(1 << 20)
 
 
 @dataclass
@@ -157,18 +156,24 @@ def recording_seconds(protocol: Protocol, episodes: list[Episode], durations: di
     )
 
 
+def disk_need(seconds: float, bytes_per_s: float) -> float:
+    return seconds * bytes_per_s * DISK_MARGIN
+
+
 def check_disk(data: Path, protocol: Protocol, episodes: list[Episode], clips: list[ClipCheck],
                bytes_per_s: float) -> Check:  # fmt: skip
+    """One estimate, the running session's monitor's (elicitation.session.disk): the seconds left to
+    record (episodes + their overhead + FIXED_OVERHEAD_S) at the measured rate, x DISK_MARGIN."""
     durations = {c.clip: c.duration_s or 0.0 for c in clips}
     seconds = recording_seconds(protocol, episodes, durations)
-    need = seconds * bytes_per_s * DISK_MARGIN + DISK_RESERVE_BYTES
+    need = disk_need(seconds, bytes_per_s)
     probe = Path(data)
     while not probe.exists():
         probe = probe.parent
     free = shutil.disk_usage(probe).free
     detail = (
-        f"{free / GIB:.1f} GiB free, about {need / GIB:.1f} GiB needed "
-        f"({seconds / 60:.0f} min at {bytes_per_s / 1e6:.1f} MB/s, x{DISK_MARGIN:g} + 1 GiB)"
+        f"{free / MIB:.0f} MiB free, about {need / MIB:.0f} MiB needed "
+        f"({seconds / 60:.1f} min at {bytes_per_s / 1e6:.1f} MB/s, x{DISK_MARGIN:g})"
     )
     return Check("disk space", free >= need, detail)
 

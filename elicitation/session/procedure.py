@@ -56,7 +56,7 @@ def run_procedure(ctx: SessionContext, review_step: ReviewStep, resumed: bool) -
             movie = load_movie(ctx, episode)
             _steps(ctx, p.before_each, "ready", review_step, episode)
             play_episode(ctx, episode, movie)
-            prune_missing_files(ctx.state, ctx.recorder.out_dir)  # a failed camera wrote no file
+            prune_missing_files(ctx.state, ctx.recorder.out_dir, set(ctx.recorder.errors))  # failed: no file
             ctx.state.save()
             log.info("episode %s played", episode.label)
         for name in p.after_each:
@@ -110,11 +110,17 @@ def review_request(ctx: SessionContext, episode: Episode) -> ReviewRequest:
     attempt = next(a for a in reversed(entry["attempts"]) if a["status"] == "complete")
     video_dir = ctx.recorder.out_dir
     cameras = list(ctx.recorder.rig.cameras)
-    camera = ctx.protocol.review.camera if ctx.protocol.review.camera in cameras else cameras[0]
+    wanted = ctx.protocol.review.camera if ctx.protocol.review.camera in cameras else cameras[0]
+    files = {cam: video_dir / name for cam, name in attempt["files"].items()}  # only files that exist
+    camera, note = wanted, ""
+    if wanted not in files:  # the review camera was lost: review on another one, if any recorded
+        camera = next(iter(files), wanted)
+        note = f"camera {wanted} was lost: " + (f"the review shows camera {camera}" if files else "nothing to review")
     return ReviewRequest(
         episode=episode,
         camera=camera,
-        video_files={cam: video_dir / name for cam, name in attempt["files"].items()},  # only files that exist
+        video_files=files,
+        note=note,
         frames_tsv={cam: video_dir / f"{cam}_frames.tsv" for cam in cameras},
         onset_clock=attempt["onset_clock"],
         offset_clock=attempt["offset_clock"],

@@ -4,6 +4,7 @@ experimenter sees."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -72,18 +73,37 @@ def stop_for_disk_full(state: SessionState, recorder: Recorder, full: DiskFull) 
     state.warn(f"{DISK_FULL}: {full.folder} had {full.free_bytes / 2**20:.1f} MiB free", save=False)
 
 
-def prune_missing_files(state: SessionState, video_dir: Path) -> None:
-    """Attempts list only the files that exist (a failed camera writes none); the rest move to
-    ``missing_files``."""
+def _kept(video_dir: Path, camera: str, name: str, failed: Collection[str] | None) -> bool:
+    """The file exists, or may still come: its camera has not failed and the run goes on."""
+    return (video_dir / name).is_file() or (failed is not None and camera not in failed)
+
+
+def prune_missing_files(state: SessionState, video_dir: Path, failed: Collection[str] | None = None) -> None:
+    """Attempts list only the files that exist; the rest move to ``missing_files``.
+
+    `failed`: the cameras known to have failed. While the session runs a camera that has not failed
+    may create its file late (its writer lags behind the clip), so only failed cameras' files are
+    declared missing; None (the end of a run, every writer finished): any file that is not there. A
+    file listed missing that has arrived since is moved back (to the attempt and the episode's video)."""
     for entry in state.data["episodes"].values():
+        complete = [a for a in entry["attempts"] if a.get("status") == "complete"]
         for attempt in entry["attempts"]:
-            files = attempt.get("files") or {}
-            missing = {cam: name for cam, name in files.items() if not (video_dir / name).is_file()}
+            files = dict(attempt.get("files") or {})
+            late = {cam: name for cam, name in (attempt.get("missing_files") or {}).items()
+                    if (video_dir / name).is_file()}  # fmt: skip
+            if late:
+                files.update(late)
+                attempt["missing_files"] = {c: n for c, n in attempt["missing_files"].items() if c not in late}
+                if not attempt["missing_files"]:
+                    del attempt["missing_files"]
+                if complete and attempt is complete[-1] and isinstance(entry.get("video"), dict):
+                    entry["video"] = {**entry["video"], **late}
+            missing = {cam: name for cam, name in files.items() if not _kept(video_dir, cam, name, failed)}
+            attempt["files"] = {cam: name for cam, name in files.items() if cam not in missing}
             if missing:
-                attempt["files"] = {cam: name for cam, name in files.items() if cam not in missing}
                 attempt.setdefault("missing_files", {}).update(missing)
         if entry.get("video"):
-            entry["video"] = {cam: name for cam, name in entry["video"].items() if (video_dir / name).is_file()}
+            entry["video"] = {cam: name for cam, name in entry["video"].items() if _kept(video_dir, cam, name, failed)}
 
 
 def finish_run(state: SessionState, recorder: Recorder, summaries: dict, status: str, exit_code: int) -> int:

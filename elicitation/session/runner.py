@@ -24,13 +24,14 @@ from elicitation.folder import BadInput, RatingsLog, SessionState, utc_now
 from elicitation.review import run_review
 from elicitation.screen import Pages
 from elicitation.session import record, setup
-from elicitation.session.context import SessionAborted, SessionContext
+from elicitation.session.context import SessionAborted, SessionContext, note_signal
 from elicitation.session.dashboard import SessionDashboard
 from elicitation.session.disk import DiskMonitor
 from elicitation.session.framing import FramingFailed, FramingMonitor
 from elicitation.session.lsl import SessionLsl
 from elicitation.session.procedure import init_episodes, run_procedure
 from elicitation.session.steps import ReviewStep
+from elicitation.session.teardown import Teardown, stop_children
 from hardware import clock
 from hardware.recording import Recorder
 from hardware.video import DiskFull, is_disk_full
@@ -64,14 +65,34 @@ class SessionResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
+HANGUP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, a kill, a closed terminal
+
+
 def _terminate(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt  # SIGTERM ends the session like Ctrl-C: files finished, state saved
+    """SIGINT, SIGTERM and SIGHUP end the session: files finished, state saved, exit 130. The signal is
+    also kept (context.note_signal): should library code swallow the KeyboardInterrupt (a bare except
+    in a drawing call), the next frame raises it again."""
+    note_signal(signum)
+    if signum == signal.SIGHUP:  # the terminal is gone: what the session still prints goes nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+        os.close(devnull)
+    raise KeyboardInterrupt
 
 
 def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep = run_review) -> SessionResult:
     """Raises BadInput / ConfigError (exit 2) and PreflightFailed (exit 1) before anything is created,
     CamerasNotStarted (exit 3) once the folder exists. The result's exit code is an ExitCode."""
-    plan = setup.prepare(opts, console)  # inputs + preflight without a window
+    plan = setup.prepare(opts, console)  # inputs + claim of the folder + preflight without a window
+    try:
+        return _run(plan, opts, console, review_step)
+    finally:
+        if plan.claim is not None:  # the folder is free for a --resume; removed if nothing was written
+            plan.claim.release(remove_new=True)
+
+
+def _run(plan: setup.Plan, opts: SessionOptions, console: Console, review_step: ReviewStep) -> SessionResult:
     board = _start_dashboard(plan, opts, console)  # before anything is created: a bad address is bad input
     if not plan.audio_output:
         # no sound output: SDL's null driver, or ffpyplayer fills the experimenter's console with
@@ -88,7 +109,9 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
     recorder: Recorder | None = None
     logs: list[Any] = []
     lsl: SessionLsl | None = None
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    ctx: SessionContext | None = None
+    note_signal(None)
+    previous = {sig: signal.signal(sig, _terminate) for sig in HANGUP_SIGNALS}
     try:
         state = setup.open_state(plan, opts, display)
         setup.attach_log(plan.folder)
@@ -150,26 +173,42 @@ def run_session(opts: SessionOptions, console: Console, review_step: ReviewStep 
         ctx.status(clock.now(), force=True)
         console.print()
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        teardown = Teardown()  # every step runs whatever the one before it did
+        if ctx is not None and ctx.framing is not None:  # an unforeseen error skipped the handled close
+            teardown.run("episode", record.close_interrupted, ctx.state, ctx.events)
+            teardown.run("framing watch", ctx.framing.close, ctx)
         if board is not None:
-            board.stop(result.status)
+            teardown.run("dashboard", board.stop, result.status)
         if recorder is not None and state is not None:
-            summaries = recorder.stop() if recorder.started_at else recorder.summaries
-            result.exit_code = record.finish_run(state, recorder, summaries, result.status, result.exit_code)
+            rec, st = recorder, state
+
+            def stop_recorder() -> None:
+                summaries = rec.stop() if rec.started_at else rec.summaries
+                result.exit_code = record.finish_run(st, rec, summaries, result.status, result.exit_code)
+
+            teardown.run("recorder", stop_recorder)
         if lsl is not None:
-            lsl.stop()  # after the cameras: the other devices' streams cover the whole recording
+            teardown.run("lsl", lsl.stop)  # after the cameras: the other devices' streams cover the recording
         for table in logs:
-            table.close()
-        display.close()
+            teardown.run("table", table.close)
+        teardown.run("window", display.close)
         if state is not None:
-            state.data["ended_utc"] = utc_now()
-            result.summary = state.data["summary"] = record.summary(state)
-            state.save()
-            state.release_reserve()
-            console.print(record.summary_text(result.summary, plan.folder))
+            teardown.run("session.json", _save_end, state, result, plan.folder, console)
         log.info("session %s", result.status)
+        teardown.run("child processes", stop_children)
         setup.detach_log()
+        teardown.raise_first()
     return result
+
+
+def _save_end(state: SessionState, result: SessionResult, folder: Path, console: Console) -> None:
+    state.data["ended_utc"] = utc_now()
+    result.summary = state.data["summary"] = record.summary(state)
+    state.save()
+    state.release_reserve()
+    console.print(record.summary_text(result.summary, folder))
 
 
 def _start_dashboard(plan: Any, opts: SessionOptions, console: Console) -> SessionDashboard | None:

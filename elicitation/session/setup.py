@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from elicitation.folder import BadInput, SessionState, create_private_dir, open_private, session_path
+from elicitation.folder.claim import LOCK_NAME, FolderLock, claim_new_folder, describe, holder, lock_file
 from elicitation.protocol import Episode, Protocol, load_protocol
 from elicitation.screen import Display, KeyInput
 from elicitation.session import preflight as pf
@@ -37,14 +38,54 @@ class Plan:
     audio_output: bool = False
     clips: list[Any] = field(default_factory=list)  # stimuli.verify.ClipCheck of the clips still to show
     bytes_per_s: float = 0.0  # the cameras' data rate the preflight measured
+    claim: FolderLock | None = None  # the session folder's lock, held until the run ends
 
 
 def prepare(opts: Any, console: Console) -> Plan:
-    """Validate the inputs and run the window-less preflight. Creates nothing."""
+    """Validate the inputs, claim the session folder (one writer: a second run is BadInput naming the
+    running one) and run the window-less preflight. A failure gives the claim back and removes the
+    folder it created, so nothing is left."""
     folder = session_path(opts.data, opts.participant, opts.session)  # BadInput first: nothing read yet
     protocol = load_protocol(opts.protocol)
     rig = load_rig(opts.rig)
-    checks = [pf.check_folder(folder, opts.resume)]
+    check = pf.check_folder(folder, opts.resume)
+    claim = _claim(folder, opts.resume, check.ok)
+    if claim is None and check.ok:
+        check = pf.Check("session folder", False, f"{folder} already exists: use another --session, or --resume")
+    try:
+        plan = _preflight(opts, console, folder, protocol, rig, check)
+    except BaseException:
+        if claim is not None:
+            claim.release(remove_new=True)
+        raise
+    plan.claim = claim
+    return plan
+
+
+def _claim(folder: Path, resume: bool, free: bool) -> FolderLock | None:
+    """Before any camera is opened: a folder that cannot be written (a read-only file system, no
+    permission) is bad input here, not a traceback after the camera preflight."""
+    try:
+        return _take(folder, resume, free)
+    except OSError as exc:
+        raise BadInput(f"--out: the session folder {folder} cannot be created or written there "
+                       f"({exc.strerror or exc})") from None
+
+
+def _take(folder: Path, resume: bool, free: bool) -> FolderLock | None:
+    if resume and free:
+        return lock_file(folder / LOCK_NAME, "elicit run --resume",
+                         f"{folder}: --resume refused, the session is running")  # fmt: skip
+    if free:
+        return claim_new_folder(folder, "elicit run")
+    info = holder(folder / LOCK_NAME)  # an existing folder: refused as running rather than as existing
+    if info is not None:
+        raise BadInput(f"{folder} is being recorded by {describe(info)}: a second run is refused")
+    return None
+
+
+def _preflight(opts: Any, console: Console, folder: Path, protocol: Protocol, rig: Rig, check: pf.Check) -> Plan:
+    checks = [check]
     state, left = None, list(protocol.episodes)
     if opts.resume and checks[0].ok:
         state = SessionState.load(folder)
@@ -141,7 +182,8 @@ def open_state(plan: Plan, opts: Any, display: Display) -> SessionState:
             participant=opts.participant,
             session=opts.session,
             protocol={"name": p.name, "path": str(p.path), "sha256": p.sha256, "manifest": str(p.manifest.path)},
-            rig={"name": rig.name, "path": str(rig.path), "cameras": {n: vars(s) for n, s in rig.cameras.items()}},
+            rig={"name": rig.name, "path": str(rig.path), "cameras": {n: vars(s) for n, s in rig.cameras.items()},
+                 "thresholds": {n: vars(t) for n, t in rig.thresholds.items()}},  # the report's verdict
             versions=software_versions(),
             screen=display.info(),
             autopilot={"seed": opts.seed} if opts.autopilot else None,
@@ -160,6 +202,8 @@ def open_state(plan: Plan, opts: Any, display: Display) -> SessionState:
         if c.warning:
             state.warn(f"preflight {c.name}: {c.detail}", save=False)
     state.save()
+    if plan.claim is not None:
+        plan.claim.keep_folders()  # the folder holds a session now
     state.make_reserve()  # given back on a full disk, so the final session.json still fits
     return state
 

@@ -5,7 +5,8 @@ Pages: ``/`` sessions, ``/s/N`` a session's episodes, ``/s/N/e/KEY`` the player,
 once both are done), POST the same for add/change/delete/done, ``/api/aus?text=`` (parse + Table IV
 suggestion), POST ``/api/s/N/arbitrate``. Pictures: ``/s/N/frame/CAMERA/FRAME`` (JPEG of that
 frames.tsv frame, decoded by index; headers X-Frame, X-Camera-Frame-Id, X-Host-Time, X-File, X-File-Frame).
-A refused action answers 400 with ``{"error": reason}``.
+A refused action answers 400 with ``{"error": reason}``; a request body over MAX_BODY_BYTES answers 413
+unread (refused by its Content-Length, or once that much has arrived).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from hardware.video import VideoFileError
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 64 * 1024  # an event with a full note (2000 characters) is a few KiB
+
+
+class TooLarge(CodingError):
+    """Raised when a request body exceeds MAX_BODY_BYTES (answered 413)."""
 
 
 def refused(exc: Exception, status: int = 400) -> JSONResponse:
@@ -41,8 +47,16 @@ def refused(exc: Exception, status: int = 400) -> JSONResponse:
 
 def build_app(wb: Workbench, token: str) -> Starlette:
     async def body(request: Request) -> dict[str, Any]:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise TooLarge(f"the request body ({declared} bytes) is over the limit of {MAX_BODY_BYTES} bytes")
+        data = bytearray()
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > MAX_BODY_BYTES:
+                raise TooLarge(f"the request body is over the limit of {MAX_BODY_BYTES} bytes")
         try:
-            value = await request.json()
+            value = json.loads(bytes(data))
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise CodingError("the request body is not JSON") from None
         if not isinstance(value, dict):
@@ -53,6 +67,8 @@ def build_app(wb: Workbench, token: str) -> Starlette:
         async def run(request: Request) -> Response:
             try:
                 return await handler(request)
+            except TooLarge as exc:
+                return refused(exc, 413)
             except (BadInput, VideoFileError) as exc:
                 return refused(exc, 404 if "no session" in str(exc) or "no episode" in str(exc) else 400)
 

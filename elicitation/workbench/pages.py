@@ -46,8 +46,11 @@ def session_page(wb: Workbench, n: int) -> HTMLResponse:
         f'<a href="/s/{n}/arbitrate?c1={esc(wb.coder)}&amp;c2={esc(o)}">arbitration with {esc(o)}</a></p>'
         for o in others
     )
+    problems = "".join(f"<li>line {t.line}: {esc(t.reason)}</li>" for t in log.torn)
+    if problems:  # lines of the log replay could not apply, or ids two writers gave twice (both kept)
+        problems = f'<p class="warn">Your log has lines that need a look:</p><ul>{problems}</ul>'
     body = (
-        f'<p><a href="/">sessions</a> / {esc(s.name)} · coder <b>{esc(wb.coder)}</b></p>'
+        f'<p><a href="/">sessions</a> / {esc(s.name)} · coder <b>{esc(wb.coder)}</b></p>{problems}'
         f"<table><tr><th>episode</th><th>length</th><th>your events</th><th>you</th></tr>{''.join(rows)}</table>"
         f"{links}"
     )

@@ -18,6 +18,7 @@ from elicitation.coding import (
     CodingLog,
     Event,
     check_coder,
+    lock_coder_log,
     other_coder_events,
     parse_action_units,
     replay,
@@ -80,6 +81,13 @@ class Workbench:
         self.data = Path(data)
         self.keys = load_keys(keys_file)
         self.sessions = [open_session(p, self.data) for p in find_sessions(self.data)]
+        self._locks: dict[int, Any] = {}  # one writer per coder log: taken for every session at start
+        try:
+            for n, s in enumerate(self.sessions):
+                self._locks[n] = lock_coder_log(s.path, self.coder)
+        except BaseException:
+            self._release_locks()
+            raise
         self._logs: dict[int, CodingLog] = {}
         self._pictures: dict[int, Pictures] = {}
         self.lock = threading.RLock()
@@ -93,7 +101,7 @@ class Workbench:
         with self.lock:
             if n not in self._logs:
                 s = self.session(n)
-                self._logs[n] = CodingLog(s.path, self.coder, s.tables, s.categories)
+                self._logs[n] = CodingLog(s.path, self.coder, s.tables, s.categories, lock=self._locks[n])
             return self._logs[n]
 
     def pictures(self, n: int) -> Pictures:
@@ -171,3 +179,9 @@ class Workbench:
                 log.close()
             for pictures in self._pictures.values():
                 pictures.close()
+            self._release_locks()
+
+    def _release_locks(self) -> None:
+        for lock in self._locks.values():
+            lock.release()
+        self._locks = {}

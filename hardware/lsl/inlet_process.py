@@ -48,6 +48,7 @@ class _Stream:
 def run(requests: list[StreamRequest], folder: str, stall_s: float, events: Any, control: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the session stops us in order
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closed terminal: the session stops us in order
     name_this_thread("lsl-inlets")
     out = Path(folder)
     out.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -61,11 +61,12 @@ def run(job: AcquisitionJob, control: Connection, events: Any, health: Any) -> N
     """Process entry point. Reports ("ready"|"error"|"warning"|"summary"|"disk_full", camera, payload).
 
     Ctrl-C in a terminal signals the whole process group: this process ignores SIGINT (and SIGTERM
-    from a group kill) and waits for the parent's "stop", so files are finished in order. Every
-    file it creates (videos, frames.tsv) is private to the user (umask 077: 0600).
+    from a group kill, SIGHUP from a closed terminal) and waits for the parent's "stop", so files are
+    finished in order. Every file it creates (videos, frames.tsv) is private to the user (umask 077: 0600).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closed terminal: the session stops us in order
     os.umask(0o077)
     name = job.settings.name
     name_this_thread(f"cam {name}")  # the read loop: `ps -L` and bench/demo.py tell the cameras apart

@@ -43,10 +43,15 @@ class WatchJob:
     every_s: float = 0.5
 
 
+def _exit_on_term(signum: int, frame: Any) -> None:
+    raise SystemExit(0)  # the readers close in run's finally; multiprocessing's exit handler can join us
+
+
 def run(job: WatchJob, conn: Connection) -> None:
     """Process entry point: check previews until told to stop or the parent's end of the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closed terminal: likewise
+    signal.signal(signal.SIGTERM, _exit_on_term)  # nothing to finish here: a SIGTERM must end us, never hang
     name_this_thread("framing-watch")
     lower_priority()  # face detection can wait; the cameras' read loops and encoders cannot
     readers = {camera: PreviewReader(name) for camera, name in job.previews.items()}

@@ -28,6 +28,7 @@ from hardware.video import (
     is_disk_full,
     read_frames_tsv,
 )
+from hardware.video.consistency import rows_per_file
 
 HOLDBACK_S = 0.25  # a new-file command may arrive this late and still split at the exact frame
 
@@ -172,9 +173,22 @@ class RecordingWriter:
         except OSError as exc:
             self.error = self.error or str(DiskFull(self.out_dir) if is_disk_full(exc) else exc)
             self._failed_files.add(self.files[-1]["file"])
+        if self._failed_files:
+            self._recount()
         for entry in self.files:
             if entry["file"] in self._failed_files:
                 self._reconcile(entry)
+
+    def _recount(self) -> None:
+        """After a failure the counts are the rows frames.tsv really holds: a flush that failed on a full
+        disk (and again at the close) lost its rows, and the frame whose flush failed was never counted."""
+        try:
+            rows = rows_per_file(self.tsv.path)
+        except (OSError, ValueError):
+            return
+        for entry in self.files:
+            entry["frames"] = min(entry["frames"], rows.get(entry["file"], 0))
+        self.frames_written = sum(entry["frames"] for entry in self.files)
 
     def _reconcile(self, entry: dict[str, Any]) -> None:
         """After an encoder failure, make frames.tsv list only the frames the file really holds."""

@@ -9,6 +9,7 @@ the frames a video holds (in place, no free space needed). Videos are never touc
 from __future__ import annotations
 
 import collections
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,17 +66,51 @@ class TableCheck:
 
 
 def rows_per_file(path: Path) -> dict[str, int]:
-    """Whole rows per video file, in first-appearance order (a torn last row is not counted)."""
+    """Whole rows per video file, in first-appearance order (a torn last row is not counted).
+
+    Every row is parsed and checked before it is counted: six cells; frame, camera_frame_id and
+    file_frame integers, host_time a finite number, camera_time a number or empty; frame and
+    camera_frame_id strictly increasing down the table; within each file, file_frame 0, 1, 2, ...
+    with no gap or repeat; the file a plain name of this camera's (``<camera>_*`` or ``<camera>.*``
+    beside the table). ValueError names the first line that breaks a rule: such a table cannot be
+    trusted, nor appended to."""
+    path = Path(path)
+    camera = path.name.removesuffix("_frames.tsv")
     counts: collections.Counter[str] = collections.Counter()
-    with Path(path).open(encoding="utf-8", errors="replace", newline="") as fh:
+    last_frame = last_id = -1
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
         header = fh.readline()
         if tuple(header.rstrip("\n").split("\t")) != COLUMNS or not header.endswith("\n"):
             raise ValueError("not a frames.tsv: its header is damaged")
-        for line in fh:
-            cells = line.rstrip("\n").split("\t")
-            if line.endswith("\n") and len(cells) == len(COLUMNS):
-                counts[cells[4]] += 1
+        for number, line in enumerate(fh, start=2):
+            if not line.endswith("\n"):
+                continue  # a torn last row: counted by the caller, cut by a repair
+            try:
+                frame, frame_id, name, file_frame = _parse_row(line.rstrip("\n").split("\t"), camera)
+            except ValueError as exc:
+                raise ValueError(f"line {number}: {exc}: {line.rstrip()[:80]!r}") from None
+            if frame <= last_frame or frame_id <= last_id:
+                raise ValueError(f"line {number}: frame {frame} (camera id {frame_id}) does not follow frame "
+                                 f"{last_frame} (camera id {last_id}): a repeated or misplaced row")  # fmt: skip
+            if file_frame != counts[name]:
+                raise ValueError(f"line {number}: {name} frame {file_frame} where {counts[name]} was due: "
+                                 "a row is missing or repeated")  # fmt: skip
+            last_frame, last_id = frame, frame_id
+            counts[name] += 1
     return dict(counts)
+
+
+def _parse_row(cells: list[str], camera: str) -> tuple[int, int, str, int]:
+    if len(cells) != len(COLUMNS):
+        raise ValueError(f"{len(cells)} cells, not {len(COLUMNS)}")
+    frame, frame_id, file_frame = int(cells[0]), int(cells[1]), int(cells[5])
+    if not math.isfinite(float(cells[2])) or (cells[3] and not math.isfinite(float(cells[3]))):
+        raise ValueError("a time that is not a finite number")
+    name = cells[4]
+    known = "/" not in name and (name.startswith(f"{camera}_") or name.startswith(f"{camera}."))
+    if not known or frame < 0 or file_frame < 0:
+        raise ValueError(f"file {name!r} is not a video of camera {camera}" if not known else "a negative index")
+    return frame, frame_id, name, file_frame
 
 
 def check_table(path: Path, trusted: dict[str, int] | None = None, repair: bool = False) -> TableCheck:

@@ -25,7 +25,9 @@ class FramesTsvWriter:
 
     Only whole rows ever stay in the file: rows go out in one os.write per flush, and a write that
     fails part-way (a full disk) is cut back with ftruncate to the last whole row, which needs no
-    space. The file is created 0600 (it describes a participant's recording).
+    space; the rows it could not write are kept and tried again by the next flush or the close, so
+    frames already in the video keep their times when space comes back. The file is created 0600
+    (it describes a participant's recording).
     """
 
     def __init__(self, path: Path, append: bool = False) -> None:
@@ -57,14 +59,16 @@ class FramesTsvWriter:
         """Hand the pending rows to the OS; on failure cut the file back to whole rows and raise."""
         if not self._pending:
             return
-        data = "".join(self._pending).encode("utf-8")
+        rows = list(self._pending)
         self._pending.clear()
+        data = "".join(rows).encode("utf-8")
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(self._fd, view) :]
         except OSError:
             os.ftruncate(self._fd, self._good)
+            self._pending[:0] = rows  # kept, times and all: the close tries them again (space may be back)
             raise
         self._good += len(data)
 

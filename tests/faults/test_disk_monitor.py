@@ -63,3 +63,20 @@ def test_below_the_floor_or_on_a_writer_enospc_the_session_stops(tmp_path, monke
     monitor.recorder.disk_full = "disk full: ... (gras_ep01.mkv: encoder failed)"
     with pytest.raises(DiskFull, match="a camera's writer ran out of space"):
         monitor.check(1.0)
+
+
+def test_the_resume_preflight_asks_for_what_the_monitor_says_is_needed(tmp_path, monkeypatch):
+    """One estimate: after a disk-full stop the preflight of --resume needs what the monitor warned of."""
+    from elicitation.session import preflight as pf
+
+    monitor, state, _ = _monitor(tmp_path, monkeypatch, [10**10], done=("01",))
+    left = [e for e in monitor.protocol.episodes if state.episode(e.label)["status"] != "done"]
+    clips = [type("Clip", (), {"clip": e.clip.id, "duration_s": 6.0})() for e in left]
+    need = monitor.need_bytes()
+    assert need == pytest.approx((2 * 26 + 60) * 1e6 * 1.5)  # 2 episodes x (6 s + 20 s) + 60 s, x 1.5
+    free = need + 2**20
+    monkeypatch.setattr(pf.shutil, "disk_usage", lambda path: type("U", (), {"free": free})())
+    assert pf.check_disk(tmp_path, monitor.protocol, left, clips, 1e6).ok
+    free = need - 2**20
+    check = pf.check_disk(tmp_path, monitor.protocol, left, clips, 1e6)
+    assert not check.ok and f"about {need / pf.MIB:.0f} MiB needed" in check.detail

@@ -160,3 +160,42 @@ def test_resume_check_drops_rows_beyond_the_video_cuts_a_torn_row_and_records_bo
     assert len(read_frames_tsv(folder / "video" / "cam_frames.tsv")) == 12
     assert check_table(folder / "video" / "cam_frames.tsv").ok
     assert count_frames(folder / "video" / "cam_ep01.mkv") == 12  # the video is never touched
+
+
+def test_rows_a_full_disk_refused_are_written_at_the_close_once_space_is_back(tmp_path, monkeypatch):
+    """Issue 25 item 7: frames already in the video keep their times (the rows are kept, not dropped)."""
+    path = tmp_path / "cam_frames.tsv"
+    writer = FramesTsvWriter(path)
+    _rows(writer, 5)
+    writer.flush()
+    monkeypatch.setattr(frames_tsv_module.os, "write", _half_then_enospc(os.write))
+    for i in range(5, 10):
+        writer.write(i, 100.0 + i / 60, None, "cam_ep01.mkv", i)
+    with pytest.raises(OSError):
+        writer.flush()
+    monkeypatch.undo()  # the session stopped; space is back for the close
+    writer.close()
+    table = read_frames_tsv(path)
+    assert list(table.frame) == list(range(10)) and list(table.file_frame) == list(range(10))
+
+
+def test_after_a_full_disk_the_summary_counts_the_rows_the_table_holds(tmp_path, monkeypatch):
+    """Issue 25 item 7: the camera's frames_written and its files' frames equal the rows (and frames)."""
+    from hardware.recording.writer import RecordingWriter
+
+    fmt = StreamFormat(64, 16, "mono8", 60.0)
+    writer = RecordingWriter("cam", fmt, str(tmp_path), "ep01", append=False, holdback_s=0.0)
+    pixels = np.zeros((16, 64), np.uint8)
+    for i in range(40):
+        writer._write(Frame(pixels, i, 100.0 + i / 60, None))
+    writer.tsv.flush()
+    monkeypatch.setattr(frames_tsv_module.os, "write", _half_then_enospc(os.write))
+    with pytest.raises(OSError):  # the flush of frame 40's batch fails: its row was never counted
+        writer._write(Frame(pixels, 40, 200.0, None))
+    writer._failed_files.add("cam_ep01.mkv")
+    writer.tsv.close = lambda: (_ for _ in ()).throw(OSError(errno.ENOSPC, "still full"))  # the retry fails too
+    writer._finish()
+    monkeypatch.undo()
+    rows = len(read_frames_tsv(tmp_path / "cam_frames.tsv"))
+    assert rows == 40 and writer.frames_written == rows == writer.files[0]["frames"]
+    assert count_frames(tmp_path / "cam_ep01.mkv") >= rows
