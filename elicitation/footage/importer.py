@@ -30,6 +30,7 @@ from hardware.video import FramesTsvWriter, VideoWriter
 
 CAMERA = re.compile(r"[a-z][a-z0-9_]{0,15}")
 _LABEL = re.compile(r"\d{1,3}")
+VIDEO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 STORED = "re-encoded losslessly (x264 qp 0, a keyframe a second: hardware.video.encoder)"
 
 
@@ -120,7 +121,8 @@ def _session_json(folder: Path, participant: str, number: int, camera: str, info
                 for label in sorted(files)}  # fmt: skip
     imported: dict[str, Any] = {
         "source": info.name, "kind": info.kind, "container": info.container, "codec": info.codec,
-        "width": info.width, "height": info.height, "pixel_format": info.pixel_format, "rotation_applied": info.rotation,
+        "width": info.width, "height": info.height, "pixel_format": info.pixel_format,
+        "rotation_applied": info.rotation,
         "fps_declared": info.fps_declared, "fps_measured": measured, "fps_stored": fps, "frames": frames,
         "frames_stored": sum(len(t) for t in written.times.values()), "stored": STORED, "utc": utc_now(),
         "time_definition": "host_time: seconds from the source's first frame (video: its presentation timestamps; "
@@ -147,15 +149,21 @@ def _events(folder: Path, written: _Episodes, fps: float) -> None:
 
 
 def import_footage(source: Path, data: Path, participant: str, *, camera: str = "footage", fps: float | None = None,
-                   episodes: list[str] | None = None) -> Path:  # fmt: skip
-    """Import SOURCE as a new session of PARTICIPANT under DATA; returns the session folder."""
+                   episodes: list[str] | None = None, video: str | None = None) -> Path:  # fmt: skip
+    """Import SOURCE as a new session of PARTICIPANT under DATA; returns the session folder. ``video`` names the
+    video for label sheets (session.json ``imported.video``; default the source's name without its suffix)."""
     check_participant(participant)
+    source = Path(source)
+    video = video or (source.name if source.is_dir() else source.stem)
+    if not VIDEO_NAME.fullmatch(video):
+        raise FootageError(f"--video {video!r}: letters, digits, _ . - only (at most 64), as a label sheet names it")
     if not CAMERA.fullmatch(camera):
         raise FootageError(f"--camera {camera!r}: lower-case letters, digits and _, starting with a letter, at most 16")
     ranges = parse_episodes(episodes) if episodes else [Episode("01", 0.0, float("inf"))]
     if fps is not None and not fps > 0:
         raise FootageError(f"--fps must be a positive frame rate, got {fps}")
-    info, pictures = read_source(Path(source), fps)
+    info, pictures = read_source(source, fps)
+    info.extra["video"] = video
     data = Path(data)
     sub = data / f"sub-{participant}"
     created = next((p for p in (data, sub) if not p.exists()), None)  # the first folder this import creates
