@@ -60,8 +60,8 @@ class SourceInfo:
 
 
 def _upright(array: np.ndarray, rotation: int) -> np.ndarray:
-    turns = (rotation // 90) % 4
-    return np.ascontiguousarray(np.rot90(array, turns)) if turns else array
+    turns = (rotation // 90) % 4  # the encoder takes whole rows: a padded or rotated view is copied
+    return np.ascontiguousarray(np.rot90(array, turns) if turns else array)
 
 
 def _video_pictures(path: Path, info: SourceInfo) -> Iterator[Picture]:
