@@ -131,12 +131,14 @@ def _session_json(folder: Path, participant: str, number: int, camera: str, info
     }  # fmt: skip
     camera_entry = {"backend": "import", "fps": fps, "width": info.width, "height": info.height,
                     "pixel_format": info.pixel_format, "dataset_class": camera}  # fmt: skip
-    run = {"run": 1, "status": "completed", "t0_clock": 0.0, "first_suffix": f"ep{min(files)}",
-           "cameras": {camera: {"error": None, "files": [{"file": f, "frames": len(written.times[label])}
-                                                         for label, f in sorted(files.items())]}}}  # fmt: skip
+    # one run per episode: the report measures rates within runs, not across the time between episodes
+    runs = [{"run": n, "status": "completed", "t0_clock": 0.0, "first_suffix": f"ep{label}",
+             "cameras": {camera: {"error": None,
+                                  "files": [{"file": files[label], "frames": len(written.times[label])}]}}}
+            for n, label in enumerate(sorted(files), start=1)]  # fmt: skip
     SessionState.new(folder, participant=participant, session=number, status="completed", ended_utc=utc_now(),
                      t0_clock=0.0, imported=imported, rig={"name": "imported", "cameras": {camera: camera_entry}},
-                     episodes=episodes, runs=[run])  # fmt: skip
+                     episodes=episodes, runs=runs)  # fmt: skip
 
 
 def _events(folder: Path, written: _Episodes, fps: float) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from elicitation.footage import FootageError, import_footage, parse_episodes
+from elicitation.report.data import load_session
 from hardware.cameras.sim import barcode
 from hardware.video import IndexedReader, read_frames_tsv
 from tests.conftest import run_elicit
@@ -83,6 +84,10 @@ def test_episode_ranges_become_episode_files_and_events(tmp_path: Path) -> None:
     events = (session / "events.tsv").read_text().splitlines()
     assert [line.split("\t")[2:4] for line in events[1:]] == [["episode", "01"], ["episode", "02"]]
     assert float(events[2].split("\t")[0]) == pytest.approx(1.2)
+    report = load_session(session)  # `elicit report` reads it: rates within episodes, the frames left out as gaps
+    assert report.problems == [] and report.complete
+    assert (report.cameras[0].measured_fps, report.cameras[0].runs, report.cameras[0].dropped) == (
+        pytest.approx(25.0), 2, 20)  # fmt: skip
 
 
 def test_a_folder_of_numbered_pictures_with_fps(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from elicitation.coding import final_path, replay_final
 from elicitation.dataset import build
 from elicitation.folder import add_participant, make_participant
 from elicitation.footage import import_footage, import_sheet
-from elicitation.spotting.run import spot_archive
 from elicitation.spotting.evaluate import evaluate_root
+from elicitation.spotting.run import spot_archive
 from elicitation.spotting.synthetic import simulate
 from elicitation.workbench import Workbench, build_app
 from hardware.cameras.sim import barcode
