@@ -25,6 +25,8 @@ from typing import Any
 
 from elicitation.folder import EventLog, SessionState, check_participant, create_private_dir, utc_now
 from elicitation.footage.source import FootageError, Picture, SourceInfo, read_source
+from elicitation.footage.stream_copy import STORED as COPIED
+from elicitation.footage.stream_copy import digest, replace_with_copy
 from hardware.cameras.base import Frame, StreamFormat
 from hardware.video import FramesTsvWriter, VideoWriter
 
@@ -177,7 +179,11 @@ def import_footage(source: Path, data: Path, participant: str, *, camera: str = 
     try:
         create_private_dir(work / "video")
         count, first, last = 0, 0.0, 0.0
+        copyable = info.kind == "video" and not episodes and fps is None  # stream_copy's conditions, then rotation
+        digests: list[bytes] = []
         for picture in pictures:
+            if copyable:
+                digests.append(digest(picture.pixels))
             if written is None:
                 rate = fps or info.fps_declared or 30.0
                 written = _Episodes(work / "video", camera, rate, ranges)
@@ -191,6 +197,9 @@ def import_footage(source: Path, data: Path, participant: str, *, camera: str = 
         if empty:
             raise FootageError(f"{info.name}: episode {', '.join(empty)} holds no frame (the source's frames run "
                                f"from 0 to {last:.3f} s)")  # fmt: skip
+        if copyable and info.rotation == 0 and replace_with_copy(source, done.writers["01"].path, digests,
+                                                                 info.pixel_format):  # fmt: skip
+            info.extra["stored"] = COPIED
         measured = (count - 1) / (last - first) if count > 1 and last > first else None
         _session_json(work, participant, number, camera, info, written.fps, measured, count, written)
         _events(work, written, written.fps)

@@ -10,7 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from elicitation.folder import BadInput
 from elicitation.footage import FootageError, import_footage, parse_episodes
+from elicitation.footage.stream_copy import STORED as COPIED
+from elicitation.footage.stream_copy import digest, replace_with_copy
 from elicitation.report.data import load_session
 from hardware.cameras.sim import barcode
 from hardware.video import IndexedReader, read_frames_tsv
@@ -112,17 +115,19 @@ def test_a_second_import_is_the_next_session(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("make", "args", "reason"),
+    ("make", "args", "reason", "cli"),
     [
-        (lambda d: (d / "notes.mp4").write_text("not a video"), [], "not a video"),
-        (lambda d: d.joinpath("empty").mkdir(), ["--fps", "30"], "no numbered pictures"),
-        ("cut", [], "cut short"),
-        (lambda d: mjpeg_avi(d / "clip.avi", frames=3), ["--participant", "Jane Doe"], "participant ID"),
-        (lambda d: mjpeg_avi(d / "clip.avi", frames=30), ["--episodes", "1:5:6"], "holds no frame"),
-        (lambda d: mjpeg_avi(d / "clip.avi", frames=3), ["--episodes", "1:0:2", "--episodes", "2:1:3"], "overlap"),
+        (lambda d: (d / "notes.mp4").write_text("not a video"), [], "not a video", True),
+        ("cut", [], "cut short", True),
+        (lambda d: d.joinpath("empty").mkdir(), ["--fps", "30"], "no numbered pictures", False),
+        (lambda d: mjpeg_avi(d / "clip.avi", frames=3), ["--participant", "Jane Doe"], "participant ID", False),
+        (lambda d: mjpeg_avi(d / "clip.avi", frames=30), ["--episodes", "1:5:6"], "holds no frame", False),
+        (lambda d: mjpeg_avi(d / "clip.avi", frames=3), ["--episodes", "1:0:2", "--episodes", "2:1:3"], "overlap",
+         False),
     ],
-)
-def test_bad_footage_is_refused_with_its_reason_and_leaves_nothing(tmp_path: Path, make, args, reason) -> None:
+)  # fmt: skip
+def test_bad_footage_is_refused_with_its_reason_and_leaves_nothing(tmp_path: Path, make, args, reason, cli) -> None:
+    """Through the CLI (exit 2, one line, no traceback) or in process (the BadInput the CLI maps to 2)."""
     if make == "cut":
         whole = mjpeg_avi(tmp_path / "whole.avi", frames=40).read_bytes()
         (tmp_path / "cut.avi").write_bytes(whole[: len(whole) // 2])
@@ -130,9 +135,17 @@ def test_bad_footage_is_refused_with_its_reason_and_leaves_nothing(tmp_path: Pat
         make(tmp_path)
     source = next(p for p in sorted(tmp_path.iterdir()) if p.name != "whole.avi")
     given = args if "--participant" in args else ["--participant", "P1", *args]
-    result = run_elicit("import-footage", str(source), *given, "--out", str(tmp_path / "data"))
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert reason in result.stderr and "Traceback" not in result.stderr
+    if cli:
+        result = run_elicit("import-footage", str(source), *given, "--out", str(tmp_path / "data"))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert reason in result.stderr and "Traceback" not in result.stderr
+    else:
+        pairs = list(zip(given[::2], given[1::2], strict=True))
+        options = dict(pairs)
+        fps = float(options["--fps"]) if "--fps" in options else None
+        with pytest.raises(BadInput, match=reason):
+            import_footage(source, tmp_path / "data", options["--participant"], fps=fps,
+                           episodes=[v for k, v in pairs if k == "--episodes"])  # fmt: skip
     assert not (tmp_path / "data").exists()
 
 
@@ -141,3 +154,18 @@ def test_episode_specs_are_checked_before_anything_is_read() -> None:
     for bad in (["x:0:1"], ["1:2:1"], ["1:0:1", "01:2:3"]):
         with pytest.raises(FootageError):
             parse_episodes(bad)
+
+
+def test_a_stream_the_reader_indexes_exactly_is_copied_else_re_encoded(tmp_path: Path) -> None:
+    source = mjpeg_avi(tmp_path / "clip.avi", frames=30)
+    copied = import_footage(source, tmp_path / "data", "P1")
+    assert json.loads((copied / "session.json").read_text())["imported"]["stored"] == COPIED
+    assert all(a == b for a, b in _decoded_ids(copied))
+    ranged = import_footage(source, tmp_path / "data", "P1", episodes=["1:0:0.5"])  # a cut: never copied
+    assert json.loads((ranged / "session.json").read_text())["imported"]["stored"].startswith("re-encoded")
+    stored = ranged / "video" / "footage_ep01.mkv"
+    before = stored.read_bytes()
+    wrong = [digest(picture(n + 1)) for n in range(30)]  # digests of other pictures: the check must fail
+    assert not replace_with_copy(source, stored, wrong, "bgr24")
+    assert stored.read_bytes() == before and sorted(p.name for p in stored.parent.iterdir()) == [
+        "footage_ep01.mkv", "footage_frames.tsv"]  # fmt: skip
