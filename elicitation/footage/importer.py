@@ -3,7 +3,8 @@
 What is written, as the recorder writes it (README "Recordings and their files"):
 - ``video/<camera>_epNN.mkv``: one file per episode (the whole source is episode 01, or one per
   ``--episodes`` range), re-encoded losslessly with the recorder's encoder (x264 qp 0, a keyframe a
-  second), so the workbench and the dataset export decode any frame exactly by its index in the file;
+  second), or for a whole video the source's own stream when the reader indexes it frame-exactly
+  (stream_copy.py), so the workbench and the dataset export decode any frame exactly by its index;
 - ``video/<camera>_frames.tsv``: a row per stored frame; ``camera_frame_id`` is the source's own counter
   (a picture's number, a video frame's index), ``host_time`` seconds from the source's first frame (the
   container's timestamps; pictures and ``--fps``: index / fps), ``camera_time`` the container timestamp;
