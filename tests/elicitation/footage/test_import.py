@@ -120,6 +120,7 @@ def test_a_second_import_is_the_next_session(tmp_path: Path) -> None:
         (lambda d: (d / "notes.mp4").write_text("not a video"), [], "not a video", True),
         ("cut", [], "cut short", True),
         (lambda d: d.joinpath("empty").mkdir(), ["--fps", "30"], "no numbered pictures", False),
+        (lambda d: mjpeg_avi(d / "empty.avi", frames=0), [], "has no frames", False),
         (lambda d: mjpeg_avi(d / "clip.avi", frames=3), ["--participant", "Jane Doe"], "participant ID", False),
         (lambda d: mjpeg_avi(d / "clip.avi", frames=30), ["--episodes", "1:5:6"], "holds no frame", False),
         (lambda d: mjpeg_avi(d / "clip.avi", frames=3), ["--episodes", "1:0:2", "--episodes", "2:1:3"], "overlap",
