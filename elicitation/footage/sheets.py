@@ -56,7 +56,11 @@ def imported_sessions(data: Path) -> dict[tuple[str, str], Path]:
         except (OSError, json.JSONDecodeError):
             continue
         if isinstance(meta.get("imported"), dict) and meta["imported"].get("video"):
-            out[(_key(str(meta.get("participant", ""))), str(meta["imported"]["video"]))] = path.parent
+            key = (_key(str(meta.get("participant", ""))), str(meta["imported"]["video"]))
+            if key in out:
+                raise FootageError(f"{out[key]} and {path.parent} are both subject {key[0]}'s video {key[1]!r}: "
+                                   "a sheet row could not tell them apart (import one with another --video)")
+            out[key] = path.parent
     return out
 
 

@@ -92,3 +92,6 @@ def test_a_session_with_codes_is_refused_and_nothing_is_written(data: Path, tmp_
     with pytest.raises(FootageError, match="no row could be placed"):
         import_sheet(write_csv(tmp_path / "t.csv", [SAMM_LONG, ["9", "009_1_1", 1, 3, 6, 10, 8, "Macro", "4", ""]]),
                      "samm", data)  # fmt: skip
+    import_footage(data / "sub-006" / "ses-1" / "video" / "footage_ep01.mkv", data, "6", video="006_1")
+    with pytest.raises(FootageError, match="could not tell them apart"):
+        import_sheet(sheet, "samm", data)
