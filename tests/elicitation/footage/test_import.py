@@ -63,6 +63,8 @@ def test_a_variable_frame_rate_keeps_its_real_times(tmp_path: Path) -> None:
     assert all(a == b for a, b in _decoded_ids(session))
     imported = json.loads((session / "session.json").read_text())["imported"]
     assert imported["fps_measured"] == pytest.approx(9 / 0.333) and imported["fps_declared"] != imported["fps_measured"]
+    given = import_footage(tmp_path / "vfr.mkv", tmp_path / "data", "P1", fps=10)  # --fps: index / fps instead
+    assert np.allclose(read_frames_tsv(given / "video" / "footage_frames.tsv").host_time, np.arange(10) / 10)
 
 
 def test_rotation_metadata_is_applied_and_recorded(tmp_path: Path) -> None:
