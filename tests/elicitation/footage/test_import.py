@@ -15,6 +15,7 @@ from elicitation.footage import FootageError, import_footage, parse_episodes
 from elicitation.footage.stream_copy import STORED as COPIED
 from elicitation.footage.stream_copy import digest, replace_with_copy
 from elicitation.report.data import load_session
+from elicitation.workbench import open_session
 from hardware.cameras.sim import barcode
 from hardware.video import IndexedReader, read_frames_tsv
 from tests.conftest import run_elicit
@@ -89,6 +90,8 @@ def test_episode_ranges_become_episode_files_and_events(tmp_path: Path) -> None:
     events = (session / "events.tsv").read_text().splitlines()
     assert [line.split("\t")[2:4] for line in events[1:]] == [["episode", "01"], ["episode", "02"]]
     assert float(events[2].split("\t")[0]) == pytest.approx(1.2)
+    assert [(g.key, g.files) for g in open_session(session).segments] == [  # the workbench's episode list
+        ("01", {"cam": "cam_ep01.mkv"}), ("02", {"cam": "cam_ep02.mkv"})]  # fmt: skip
     report = load_session(session)  # `elicit report` reads it: rates within episodes, the frames left out as gaps
     assert report.problems == [] and report.complete
     assert (report.cameras[0].measured_fps, report.cameras[0].runs, report.cameras[0].dropped) == (
