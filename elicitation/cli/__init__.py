@@ -12,6 +12,7 @@ from elicitation.cli import baseline as cli_baseline
 from elicitation.cli import cameras as cli_cameras
 from elicitation.cli import code as cli_code
 from elicitation.cli import dataset
+from elicitation.cli import footage as cli_footage
 from elicitation.cli import lsl as cli_lsl
 from elicitation.cli import participants as cli_participants
 from elicitation.cli import preview as cli_preview
@@ -73,6 +74,8 @@ app.add_typer(cli_participants.app, name="participants")
 app.command("run")(cli_session.run)
 app.command("demo")(cli_session.demo)
 app.command("import")(cli_sync.import_command)
+app.command("import-footage")(cli_footage.import_footage_command)
+app.command("import-footage-labels")(cli_footage.import_labels_command)
 app.command("report")(cli_report.report)
 app.command("review")(cli_review.review)
 app.command("spot")(cli_spot.spot)

@@ -11,7 +11,7 @@ from elicitation.dataset.coding_sheet import COLUMNS as SHEET_COLUMNS
 from elicitation.dataset.fits import MODELS, fit_all, fit_model
 from elicitation.dataset.frames_export import ExportError, FileEntry, decode_range, export_job
 from elicitation.dataset.inputs import import_labels, load_input
-from elicitation.dataset.labels import FORMATS, Issue, LabelError, read_labels
+from elicitation.dataset.labels import FORMATS, LONG_FORMATS, Issue, LabelError, read_labels
 from elicitation.dataset.page import write_outputs
 from elicitation.dataset.samples import Sample, SamplesError, read_samples, write_samples
 from elicitation.dataset.selection import (
@@ -37,6 +37,7 @@ __all__ = [
     "DURATION_CONVENTION",
     "FAST_ONSET",
     "FORMATS",
+    "LONG_FORMATS",
     "MODELS",
     "SHEET_COLUMNS",
     "TOTAL",

@@ -38,6 +38,15 @@ FORMATS: dict[str, dict[str, str]] = {
     "casme3": {"subject": "Subject", "filename": "Filename", "onset": "Onset", "apex": "Apex", "offset": "Offset",
                "action_units": "AU", "emotion": "emotion"},
 }  # fmt: skip
+# Long-video sheets (elicit import-footage-labels): CAS(ME)^2's has no header row (its reader gives it
+# these names); SAMM's long-video sheet has no emotion column.
+LONG_FORMATS: dict[str, dict[str, str]] = {
+    "casme2-long": {"subject": "Subject", "filename": "Filename", "onset": "Onset", "apex": "Apex",
+                    "offset": "Offset", "action_units": "Action Units", "emotion": "Estimated Emotion"},
+    "samm-long": {"subject": "Subject", "filename": "Filename", "onset": "Onset", "apex": "Apex",
+                  "offset": "Offset", "action_units": "Action Units", "emotion": "Estimated Emotion"},
+}  # fmt: skip
+OPTIONAL = {"samm-long": ("emotion",)}  # columns a sheet of that layout may lack
 MISSING_MARKS = ("", "/", "-")
 TYPE_COLUMNS = ("Type", "Expression type", "Micro", "Objective class")
 _DEDICATED = ("type", "expression type")  # a cell of these must name a type; the others may hold other things
@@ -64,16 +73,20 @@ def _norm(value: object) -> str:
     return " ".join(str(value).split()).lower() if value is not None else ""
 
 
-def _header(rows: list[tuple[int, list[object]]], names: dict[str, str], path: Path
+def _names(fmt: str) -> dict[str, str]:
+    return FORMATS.get(fmt) or LONG_FORMATS[fmt]
+
+
+def _header(rows: list[tuple[int, list[object]]], names: dict[str, str], path: Path, optional: tuple[str, ...] = ()
             ) -> tuple[int, dict[str, int], str]:  # fmt: skip
     """The header's row number, the column of each name, and the type column's name ("" for none)."""
     for number, cells in rows:
         found = {_norm(c): i for i, c in enumerate(cells) if _norm(c)}
         if _norm(names["subject"]) in found and _norm(names["filename"]) in found:
-            missing = [n for n in names.values() if _norm(n) not in found]
+            missing = [n for k, n in names.items() if _norm(n) not in found and k not in optional]
             if missing:
                 raise LabelError(f"{path}: row {number} (the header): missing column {', '.join(missing)}")
-            cols = {key: found[_norm(n)] for key, n in names.items()}
+            cols = {key: found[_norm(n)] for key, n in names.items() if _norm(n) in found}
             types = [c for c in TYPE_COLUMNS if _norm(c) in found]
             return number, cols | ({"type": found[_norm(types[0])]} if types else {}), types[0] if types else ""
     raise LabelError(f"{path}: no header row naming the columns {names['subject']} and {names['filename']}")
@@ -127,11 +140,11 @@ def _kind(cells: list[object], cols: dict[str, int], type_name: str, number: int
 
 def _row(cells: list[object], cols: dict[str, int], number: int, path: Path, fmt: str, fps: float, xlsx: bool,
          type_name: str = ""):  # fmt: skip
-    names = FORMATS[fmt]
+    names = _names(fmt)
     issues: list[Issue] = []
 
     def cell(key: str) -> object:
-        return cells[cols[key]] if cols[key] < len(cells) else None
+        return cells[cols[key]] if key in cols and cols[key] < len(cells) else None
 
     def report(key: str, problem: str, action: str) -> None:
         issues.append(
@@ -176,15 +189,17 @@ def _row(cells: list[object], cols: dict[str, int], number: int, path: Path, fmt
     return sample, issues
 
 
-def read_labels(path: Path, fmt: str, fps: float) -> tuple[list[Sample], list[Issue]]:
-    """The sheet's samples and every row reported; LabelError if the sheet is refused."""
-    if fmt not in FORMATS:
-        raise LabelError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+def read_labels(path: Path, fmt: str, fps: float, rows: list[tuple[int, list[object]]] | None = None
+                ) -> tuple[list[Sample], list[Issue]]:  # fmt: skip
+    """The sheet's samples and every row reported; LabelError if the sheet is refused. ``rows``: the sheet
+    already read (read_sheet), for a reader that adds a header row a layout lacks."""
+    if fmt not in FORMATS and fmt not in LONG_FORMATS:
+        raise LabelError(f"format {fmt!r} is not one of {', '.join([*FORMATS, *LONG_FORMATS])}")
     if not fps > 0:
         raise LabelError(f"--fps must be a positive frame rate, got {fps}")
     path = Path(path)
-    rows = read_sheet(path)
-    header, cols, type_name = _header(rows, FORMATS[fmt], path)
+    rows = read_sheet(path) if rows is None else rows
+    header, cols, type_name = _header(rows, _names(fmt), path, OPTIONAL.get(fmt, ()))
     samples, issues = [], []
     for number, cells in rows:
         if number <= header or all(_norm(c) == "" for c in cells):
