@@ -55,6 +55,8 @@ def test_the_picture_of_a_frame_is_that_frame(data: Path) -> None:
         ({"onset": None}, "no onset frame"),
         ({"emotion": "joy"}, "emotion 'joy' is not one of"),
         ({"kind": "irrelevant"}, "needs a review category"),
+        ({"category": "swallowing"}, "only for an irrelevant movement"),  # said, never dropped silently
+        ({"action_units": "99"}, "not a FACS action unit"),
     ],
 )
 def test_a_refused_event_says_why_and_is_not_recorded(data: Path, change: dict, reason: str) -> None:
@@ -78,3 +80,12 @@ def test_other_coders_codes_stay_hidden_until_both_are_done(data: Path) -> None:
         assert [e["onset"] for e in shown["C1"]] == [10]
         late = one.post("/api/s/0/e/01", json=event(onset=9))
         assert late.status_code == 400 and "marked done" in late.json()["error"]
+
+
+def test_an_identical_event_is_refused_a_different_one_is_kept(data: Path) -> None:
+    with client(data, "C1") as c:
+        first = c.post("/api/s/0/e/01", json=event()).json()["event"]["event_id"]
+        again = c.post("/api/s/0/e/01", json=event(action_units="AU4", emotion="Disgust"))  # the same codes
+        assert again.status_code == 400 and f"event {first} of yours has the same" in again.json()["error"]
+        assert c.post("/api/s/0/e/01", json=event(apex=13)).status_code == 200
+        assert len(c.get("/api/s/0/e/01").json()["events"]) == 2
