@@ -48,7 +48,7 @@ from hardware.cameras.base import (
 from hardware.cameras.sim import barcode, expressions
 from hardware.cameras.sim.face import FaceLayer, check_options
 from hardware.cameras.sim.face_video import VideoFace
-from hardware.cameras.sim.mjpeg import JpegFrames, picture_key
+from hardware.cameras.sim.mjpeg import JpegFrames, picture_key, still_pictures
 from hardware.cameras.sim.screen_link import ScreenLink
 from hardware.strict_yaml import Field, non_negative, positive
 
@@ -66,7 +66,6 @@ OPTIONS = {
 }
 SCREEN_READOUT_S = 0.05  # the flipping process may publish a flip late on a busy machine
 SCREEN_LEVELS_KEPT = 8  # lit views held at once (a sync test shows two: black and white)
-
 SUPPORTED_FORMATS = ("mono8", "bgr24", "mjpeg")
 
 
@@ -152,7 +151,9 @@ class SimCamera:
         if shown is not None and self._face is None:
             raise CameraConfigError(f"sim camera '{self.name}': expressions need a face image (face: {{image: ...}})")
         if self._jpeg is not None and self._video is not None:  # every clip frame is a picture of its own
-            self._jpeg.keep = len(self._video.frames) + self._jpeg.keep
+            self._jpeg.keep += len(self._video.frames)
+        elif self._jpeg is not None and self._face is not None and self._screen is None:  # encoded before frame 0
+            self._jpeg.prepare(still_pictures(self._face, self._pattern[:, : settings.width]))
         self._expressions = None if shown is None else expressions.ExpressionLayer(self._face, shown)
         if self._screen is not None:  # made here, not on the frame path: ~0.1 s each at 720p colour
             for level in (0.0, 1.0):

@@ -120,6 +120,19 @@ class FaceLayer:
         y = min(max(self._y0 + round(dy), 0), self.height - self.patch.shape[0])
         return x, y
 
+    def offsets(self) -> set[tuple[int, int]]:
+        """Every position offset(t) takes (the sway is a few pixels: a handful of positions), for caches."""
+        t = np.arange(0.0, 600.0, 1 / 120)
+        dx = np.round(self.movement_px * np.sin(2 * math.pi * 0.23 * t)).astype(int)
+        dy = np.round(0.7 * self.movement_px * np.sin(2 * math.pi * 0.17 * t + 1.3)).astype(int)
+        xs = np.clip(self._x0 + dx, 0, self.width - self.patch.shape[1])
+        ys = np.clip(self._y0 + dy, 0, self.height - self.patch.shape[0])
+        return set(zip(xs.tolist(), ys.tolist(), strict=True))
+
+    def draw_at(self, frame: np.ndarray, x: int, y: int) -> None:
+        """Paste the plain patch with its top-left corner at (x, y), in place."""
+        frame[y : y + self.patch.shape[0], x : x + self.patch.shape[1]] = self.patch
+
     def face_box(self, t: float) -> tuple[int, int, int, int] | None:
         """Where the face is at time t (x, y, w, h in frame pixels), or None while it is away."""
         if not self.visible(t):

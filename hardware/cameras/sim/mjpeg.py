@@ -66,6 +66,11 @@ class JpegFrames:
         data_end = strip_jpeg.rindex(b"\xff\xd9")  # EOI: a one-row strip has no restart marker
         return b"".join((head, memoryview(strip_jpeg)[data_start:data_end], memoryview(rest)[first_row_end:]))
 
+    def prepare(self, pictures: dict[Hashable, np.ndarray]) -> None:
+        """Encode pictures before the first frame (configure), so the first seconds cost no more than the rest."""
+        for key, pixels in pictures.items():
+            self._keep(key, pixels)
+
     def _keep(self, key: Hashable, pixels: np.ndarray) -> tuple[bytes, int, int, np.ndarray]:
         jpeg = self._encode(pixels)
         self.full_encodes += 1
@@ -93,6 +98,16 @@ def picture_key(face: Any, expressions: Any, t: float, level: float | None) -> H
     if face is None or not face.visible(t):
         return ("no face", level)
     return (face.offset(t), level)
+
+
+def still_pictures(face: Any, background: np.ndarray) -> dict[Hashable, np.ndarray]:
+    """The plain face at each position it sways to, and the room without it: picture_key's keys (level None)."""
+    pictures: dict[Hashable, np.ndarray] = {("no face", None): background.copy()}
+    for x, y in sorted(face.offsets()):
+        pixels = background.copy()
+        face.draw_at(pixels, x, y)
+        pictures[((x, y), None)] = pixels
+    return pictures
 
 
 def _scan_data_start(jpeg: bytes) -> int:

@@ -71,3 +71,13 @@ def test_frames_during_a_movement_are_encoded_whole_and_show_it() -> None:
 def test_too_small_a_picture_is_refused() -> None:
     with pytest.raises(CameraConfigError):
         JpegFrames(400, 8)
+
+
+def test_the_swaying_faces_pictures_are_encoded_before_the_first_frame() -> None:
+    """So the camera's first seconds cost what the rest do (no burst of whole encodes at start)."""
+    cam, _ = mjpeg_camera()
+    prepared = cam._jpeg.full_encodes
+    assert 10 <= prepared <= 60  # +-3 px by +-2 px of sway, and the room without the face
+    frames = [cam.read() for _ in range(600)]  # 10 s
+    assert cam._jpeg.full_encodes == prepared
+    assert [barcode.read(decode(f.data)) for f in frames[::50]] == list(range(0, 600, 50))
