@@ -123,10 +123,9 @@ def test_an_event_row_goes_to_its_frames_and_a_done_episode_takes_no_more_codes(
         jump(page, CAMERA, ep[5])
         page.click("#events tr[data-id]")
         wait_shown(page, CAMERA, ep[30])
-        page.once("dialog", lambda dialog: dialog.accept())
         page.click("#done")
-        page.click("#done")
-        page.wait_for_selector("#message.ok:has-text('done')")
+        page.click("#done")  # the second click confirms
+        page.wait_for_selector("#save:disabled", timeout=20000)
         assert page.is_disabled("#save") and page.is_disabled("#f-aus") and page.is_disabled("#f-emotion")
         page.keyboard.press("o")
         assert "marked done" in (page.text_content("#message") or "")
