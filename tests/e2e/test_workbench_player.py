@@ -48,8 +48,8 @@ def slow_pictures(page, seconds: float) -> None:
     """Every request answers `seconds` late, as pictures do on a loaded machine (Chromium's network emulation)."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": seconds * 1000, "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
+    late = {"offline": False, "latency": seconds * 1000, "downloadThroughput": -1, "uploadThroughput": -1}
+    cdp.send("Network.emulateNetworkConditions", late)
 
 
 def test_a_point_key_waits_for_the_picture_and_takes_the_frame_shown(data: Path, page) -> None:
@@ -145,8 +145,8 @@ def test_the_other_cameras_caption_gives_its_distance_from_the_coded_instant(dat
 
 CONTRAST = """(el) => {
   const rgb = (c) => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
-  const lum = (c) => { const v = rgb(c).map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
-                       return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const channel = (x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+  const lum = (c) => { const v = rgb(c).map(channel); return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
   let bg = el, colour = "rgba(0, 0, 0, 0)";
   while (bg && (colour = getComputedStyle(bg).backgroundColor) === "rgba(0, 0, 0, 0)") bg = bg.parentElement;
   const a = lum(getComputedStyle(el).color), b = lum(colour);
