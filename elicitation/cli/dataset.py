@@ -31,6 +31,9 @@ def build_command(
     out_dir: Path = typer.Option(..., "--out", help="New (or empty) folder for the database."),
     step: int = typer.Option(1, "--step", help="One picture every N frames (the paper's CASME took 2)."),
     lossless: bool = typer.Option(False, "--lossless", help="PNG pictures instead of JPEG."),
+    allow_far: bool = typer.Option(False, "--allow-far-frames",
+                                   help="Export samples whose frames on another camera are more than half a frame "
+                                        "period from the coded instant (listed in manifest.json)."),
     pseudonyms: Path = typer.Option(
         None,
         "--pseudonyms",
@@ -59,7 +62,7 @@ def build_command(
         with bar:
             built = build(data, out_dir, limits=Limits(total_ms, onset_ms), step=step, lossless=lossless,
                           pseudonyms=pseudonyms, on_plan=lambda plan: bar.update(task, total=plan.pictures),
-                          on_picture=lambda n: bar.advance(task, n))  # fmt: skip
+                          on_picture=lambda n: bar.advance(task, n), allow_far=allow_far)  # fmt: skip
     except BuildInputError as exc:
         for problem in exc.problems:
             err.print(problem, highlight=False, markup=False)

@@ -3,7 +3,8 @@
 A string is action units joined by ``+``. Each token is an optional side (``L`` left, ``R`` right,
 ``U`` unilateral without a side: SAMM writes it so), the AU number (1-99, no leading zero), and an
 optional FACS intensity letter ``A``-``E`` (trace to maximum). Spaces around ``+`` are allowed,
-``AU12`` is read as ``12`` and lower-case letters as upper case; nothing else is guessed: ``4 or 7``,
+``AU12`` (or ``au12``) is read as ``12`` and lower-case letters as upper case; a number FACS does not
+define (3, 40, 47-49, 59, 60, 67-69, 75-79, 86-99) is refused; nothing else is guessed: ``4 or 7``,
 ``12F``, ``L`` or an empty token are refused with the token and the reason, so a sheet's flaw is
 reported, never silently fixed.
 """
@@ -17,7 +18,11 @@ from elicitation.folder import BadInput
 
 SIDES = {"L": "left", "R": "right", "U": "unilateral"}
 INTENSITIES = "ABCDE"
-_TOKEN = re.compile(r"(?:AU)?(?P<side>[A-Za-z]?)(?P<number>\d+)(?P<intensity>[A-Za-z]?)")
+_TOKEN = re.compile(r"(?:[Aa][Uu])?(?P<side>[A-Za-z]?)(?P<number>\d+)(?P<intensity>[A-Za-z]?)")
+# The codes FACS defines (Ekman, Friesen and Hager 2002): main codes 1-46 (there is no AU 3 and no AU 40),
+# head and eye positions 50-58 and 61-66, gross behaviours 70-74 and 80-85. Any other number is refused.
+FACS_CODES = frozenset([1, 2, *range(4, 40), *range(41, 47), *range(50, 59), *range(61, 67), *range(70, 75),
+                        *range(80, 86)])  # fmt: skip
 
 
 class ActionUnitError(BadInput):
@@ -54,6 +59,9 @@ def _token(token: str, text: str) -> ActionUnit:
         raise ActionUnitError(f"{where}: intensity {match['intensity']!r} is not one of A-E")
     if number.startswith("0") or not 1 <= int(number) <= 99:
         raise ActionUnitError(f"{where}: AU number {number} is not 1-99 without leading zeros")
+    if int(number) not in FACS_CODES:
+        raise ActionUnitError(f"{where}: AU {number} is not a FACS action unit (1, 2, 4-39, 41-46, 50-58, 61-66, "
+                              "70-74, 80-85)")  # fmt: skip
     return ActionUnit(int(number), side, intensity)
 
 

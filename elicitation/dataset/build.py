@@ -87,6 +87,7 @@ def manifest(plan: Plan, entries: list[FileEntry], limits: Limits, step: int, lo
         "counting": COUNTING_RULE + "; coding.csv: one row per camera, Movement names the movement, Counted = 1 on "
                     "the row it is counted by",
         "consent": plan.consent,
+        "far_frames": plan.far,  # with --allow-far-frames: samples whose frames on a camera are off the coded instant
         "counts": {"samples": len(plan.jobs), "pictures": plan.pictures, "excluded": len(plan.excluded),
                    "subjects": len(plan.subjects)},
         "files": [asdict(e) for e in sorted(entries, key=lambda e: e.path)],
@@ -95,13 +96,13 @@ def manifest(plan: Plan, entries: list[FileEntry], limits: Limits, step: int, lo
 
 def build(data: Path, out: Path, *, limits: Limits | None = None, step: int = 1, lossless: bool = False,
           pseudonyms: Path | None = None, on_plan: Callable[[Plan], None] | None = None,
-          on_picture: Callable[[int], None] | None = None) -> Built:  # fmt: skip
+          on_picture: Callable[[int], None] | None = None, allow_far: bool = False) -> Built:  # fmt: skip
     """Plan, check, then write the dataset (see the module docstring); BadInput before anything is written."""
     limits = limits or Limits()
     out = Path(out)
     pseudonyms = Path(pseudonyms) if pseudonyms is not None else default_pseudonyms(out)
     check_target(out, pseudonyms)
-    plan = make_plan(Path(data), limits, step)
+    plan = make_plan(Path(data), limits, step, allow_far)
     if plan.problems:
         raise BuildInputError(plan.problems)
     if on_plan is not None:

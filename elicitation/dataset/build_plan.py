@@ -66,6 +66,7 @@ class Plan:
     subjects: dict[str, str] = field(default_factory=dict)  # participant ID -> "01"
     problems: list[str] = field(default_factory=list)
     consent: dict[str, Any] = field(default_factory=dict)  # the manifest's record (consent.release_consent)
+    far: list[str] = field(default_factory=list)  # samples exported though a point is far from the coded instant
 
     @property
     def pictures(self) -> int:
@@ -128,7 +129,18 @@ def _order(meta: dict[str, Any]) -> tuple[str, int, str]:
     return str(meta.get("participant", "")), int(number) if number.isdigit() else 0, number
 
 
-def make_plan(data: Path, limits: Limits | None = None, step: int = 1) -> Plan:
+def _far(item: SessionSample, where: str) -> str | None:
+    """A sample on another camera whose nearest frames are more than half a frame period from the coded ones."""
+    period = item.sample.frame_period_s
+    far = {p: g for p, g in item.gaps_s.items() if period and abs(g) > period / 2}
+    if not far:
+        return None
+    gaps = ", ".join(f"{p} {g * 1000:+.1f} ms" for p, g in far.items())
+    half = f"{period * 500:.1f} ms"
+    return f"{where}: the nearest frames are more than half a frame period ({half}) from the coded ones: {gaps}"
+
+
+def make_plan(data: Path, limits: Limits | None = None, step: int = 1, allow_far: bool = False) -> Plan:
     """The export plan of every session under data; BuildInputError listing every problem."""
     if step < 1:
         raise BadInput(f"--step must be 1 or more, got {step}")
@@ -172,6 +184,11 @@ def make_plan(data: Path, limits: Limits | None = None, step: int = 1) -> Plan:
             problems = _check(item, tables.get(item.camera), session / "video", where)
             if item.camera not in cameras:
                 problems.append(f"{where}: camera {item.camera} is not in the session's rig")
+            far = _far(item, where)
+            if far and allow_far:
+                plan.far.append(far)
+            elif far:
+                problems.append(f"{far} (--allow-far-frames exports it, listed in manifest.json)")
             plan.problems += problems
             bad |= {item.sample.sample_id} if problems else set()
         for verdict in sorted(selection.selected, key=lambda c: (c.sample.episode, c.sample.onset_s)):

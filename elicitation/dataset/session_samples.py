@@ -16,7 +16,7 @@ flagged frame's clock time: selection excludes them with that reason. Unconfirme
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class SessionSample:
     camera: str
     key: str
     refs: dict[str, FrameRef]
+    gaps_s: dict[str, float] = field(default_factory=dict)  # point -> this camera's time minus the coded camera's
 
 
 def session_meta(session: Path) -> dict[str, Any]:
@@ -98,8 +99,14 @@ def session_items(session: Path) -> list[SessionSample]:
                 flag=_flag(flags, refs["onset"].host_time, refs["offset"].host_time),
                 source=f"{final_path(session)} ({decided})", movement=f"{subject}/{number}/{key}",
                 counted=camera == counted_here,
-            ), camera, key, refs))  # fmt: skip
+            ), camera, key, refs, _gaps(event, refs)))  # fmt: skip
     return samples
+
+
+def _gaps(event: Event, refs: dict[str, FrameRef]) -> dict[str, float]:
+    """How far each point's frame on this camera is from the coded camera's (0 on the coded camera)."""
+    coded = event.frames.get(event.camera, {})
+    return {p: r.host_time - coded[p].host_time for p, r in refs.items() if p in coded}
 
 
 def find_sessions(root: Path) -> list[Path]:

@@ -80,18 +80,45 @@ def agreement_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
     return page(f"Agreement {c1} / {c2}", body)
 
 
-def _side(event: Event | None, camera: str) -> str:
+FIELDS = ("kind", "action_units", "emotion", "category")
+LABELS = {"kind": "kind", "action_units": "AUs", "emotion": "emotion", "category": "category"}
+
+
+def _side(n: int, event: Event | None, camera: str) -> str:
+    """One coder's event: its frames and codes, and its onset, apex and offset pictures side by side."""
     if event is None:
         return '<td class="dim">-</td>'
     points = on_camera(event, camera)
     frames = " / ".join(str(points.get(p, "-")) for p in POINTS)
     what = " · ".join((event.kind, event.action_units or "-", event.emotion or "-"))
-    return f"<td>{esc(event.event_id)}: {frames}<br>{esc(what)}</td>"
+    pictures = "".join(
+        f'<figure><img loading="lazy" width="120" alt="{p} frame {points[p]}" '
+        f'src="/s/{n}/frame/{esc(camera)}/{points[p]}"><figcaption>{p} {points[p]}</figcaption></figure>'
+        for p in ("onset", "apex", "offset") if p in points
+    )  # fmt: skip
+    note = f'<br><span class="dim">note: {esc(event.note)}</span>' if event.note else ""
+    return f'<td>{esc(event.event_id)}: {frames}<br>{esc(what)}{note}<div class="thumbs">{pictures}</div></td>'
 
 
-def _select(name: str, values: tuple[str, ...], chosen: str) -> str:
+def _select(name: str, values: tuple[str, ...], chosen: str, open_: bool = False) -> str:
+    """A list; one the coders disagreed on starts at '(decide)' and must be chosen."""
+    first = '<option value="" selected>(decide)</option>' if open_ and name == "kind" else ""
     options = "".join(f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(v)}</option>' for v in values)
-    return f'<select name="{esc(name)}">{options}</select>'
+    return f'<label>{LABELS.get(name, name)} <select name="{esc(name)}"{_open(open_)}>{first}{options}</select></label>'
+
+
+def _open(open_: bool) -> str:
+    return ' class="open" data-open="1"' if open_ else ""
+
+
+def _disagreed(prop: Proposal) -> list[str]:
+    if prop.first is None or prop.second is None:
+        return []
+    return [f for f in FIELDS if getattr(prop.first, f) != getattr(prop.second, f)]
+
+
+def _none_box(name: str, open_: bool) -> str:
+    return f'<label class="none"><input type="checkbox" name="{name}_none"> none</label>' if open_ else ""
 
 
 def _agreed(p: Proposal, name: str) -> str:
@@ -108,15 +135,19 @@ def arbitration_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
         base = prop.suggested or prop.first or prop.second
         points = on_camera(base, p.camera) if base else {}  # type: ignore[arg-type]
         inputs = "".join(
-            f'<input name="{pt}" size="5" value="{esc(points.get(pt, ""))}" title="{pt}">' for pt in POINTS
+            f'<label>{pt} <input name="{pt}" size="5" value="{esc(points.get(pt, ""))}"></label> ' for pt in POINTS
         )
+        open_ = _disagreed(prop)
         rows.append(
             f'<tr class="proposal" data-key="{esc(prop.key)}"><td>{esc((prop.first or prop.second).episode)}</td>'  # type: ignore[union-attr]
-            f"{_side(prop.first, p.camera)}{_side(prop.second, p.camera)}<td>{esc(prop.decided)}<br>"
+            f"{_side(n, prop.first, p.camera)}{_side(n, prop.second, p.camera)}<td>{esc(prop.decided)}<br>"
             f'<span class="dim">{esc("; ".join(prop.open))}</span></td><td>{inputs}<br>'
-            f"{_select('kind', KINDS, _agreed(prop, 'kind'))}"
-            f'<input name="action_units" size="9" value="{esc(_agreed(prop, "action_units"))}" placeholder="AUs">'
-            f"{_select('emotion', ('', *EMOTIONS), _agreed(prop, 'emotion'))}"
+            f"{_select('kind', KINDS, _agreed(prop, 'kind'), 'kind' in open_)} "
+            f'<label>AUs <input name="action_units" size="9" value="{esc(_agreed(prop, "action_units"))}" '
+            f'placeholder="4+L10"{_open("action_units" in open_)}></label>'
+            f'{_none_box("action_units", "action_units" in open_)} '
+            f"{_select('emotion', ('', *EMOTIONS), _agreed(prop, 'emotion'), 'emotion' in open_)}"
+            f"{_none_box('emotion', 'emotion' in open_)}"
             f'<input type="hidden" name="category" value="{esc(_agreed(prop, "category"))}"></td>'
             '<td><button class="accept">save</button>'
             + ('<button class="reject danger">reject</button>' if prop.suggested is None else "")
@@ -124,6 +155,7 @@ def arbitration_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
         )
     config = json.dumps({"session": n, "c1": p.coders[0], "c2": p.coders[1]}).replace("</", "<\\/")
     body = (
+        '<link rel="stylesheet" href="/wb/workbench.css">'
         f'<p><a href="/s/{n}">{esc(s.name)}</a> · {esc(c1)} and {esc(c2)} · camera {esc(p.camera)} · frames as '
         f"onset / apex / apex-2 / offset (frames.tsv frame numbers)</p><table><tr><th>episode</th><th>{esc(c1)}</th>"
         f"<th>{esc(c2)}</th><th>proposed</th><th>decision</th><th></th><th>state</th></tr>{''.join(rows)}</table>"
@@ -162,6 +194,14 @@ def decide(wb: Workbench, n: int, body: dict[str, Any]) -> dict[str, Any]:
                 raise CodingError(f"{point} {value!r} is not a frame number") from None
         if frames["onset"] is None or frames["apex"] is None or frames["offset"] is None:
             raise CodingError("onset, apex and offset are needed")
+        undecided = [
+            f"{LABELS[f]} ({p.coders[0]}: {getattr(prop.first, f) or '(none)'}, {p.coders[1]}: "
+            f"{getattr(prop.second, f) or '(none)'})"
+            for f in _disagreed(prop)
+            if f != "category" and not str(body.get(f) or "") and not (f != "kind" and body.get(f"{f}_none"))
+        ]
+        if undecided:  # an empty field the coders disagreed on is a decision only when said so
+            raise CodingError("the coders disagree on " + "; ".join(undecided) + ": choose a value, or tick 'none'")
         edited = validate(
             replace(
                 base,

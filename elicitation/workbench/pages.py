@@ -73,7 +73,8 @@ def player_page(wb: Workbench, n: int, key: str) -> HTMLResponse:
     keys = "".join(f"<tr><td><kbd>{esc(k)}</kbd></td><td>{esc(text)}</td></tr>" for k, text in help_rows(wb.keys))
     pictures = "".join(
         f'<div class="card cam" data-camera="{esc(c)}"><div class="camname">{esc(c)}</div>'
-        f'<img id="img-{esc(c)}" alt="{esc(c)} frame"><div class="info" id="info-{esc(c)}"></div></div>'
+        f'<img id="img-{esc(c)}" alt="{esc(c)} frame"><div class="info" id="info-{esc(c)}"></div>'
+        f'<div class="wait" id="wait-{esc(c)}" aria-live="polite"></div></div>'
         for c in seg.rows
     )
     form = f"""
@@ -94,23 +95,27 @@ def player_page(wb: Workbench, n: int, key: str) -> HTMLResponse:
 <button id="save" type="button">save</button> <button id="new" type="button">new</button>
 <button id="delete" type="button" class="danger">delete</button>
 <div id="message"></div></div>"""
+    # two columns: the pictures and the timeline; beside them the jump field, the form and the events, so all
+    # of these start above the fold of a 1366x768 laptop screen
     body = f"""{STYLE}
 <p><a href="/">sessions</a> / <a href="/s/{n}">{esc(s.name)}</a> / {esc(seg.label)} · coder <b>{esc(wb.coder)}</b>
  · participant's rating: <b id="rating">-</b></p>
+<div class="player"><div class="stage">
 <div class="row" id="pictures">{pictures}</div>
 <div id="status" class="dim"></div>
 <canvas id="timeline" width="960" height="90"></canvas>
 <div class="dim" id="legend"><span class="sw clip"></span> clip <span class="sw flag"></span> participant's flags
  (exclude) <span class="sw lost"></span> face lost <span class="sw pen"></span> penalty
  <span class="sw ev"></span> your events
- <span class="sw spot"></span> spotting candidates</div>
+ <span class="sw spot"></span> spotting candidates</div></div>
+<div class="side">
 <p><label>jump to <input id="jump" size="12" placeholder="frame or 123.456s"></label> <button id="go">go</button>
  <label>code on <select id="camera">{_options(list(seg.rows))}</select></label></p>
-<div class="row">{form}
+{form}
 <div class="card"><h2>Your events</h2><table id="events"></table>
 <p><button id="done" type="button">mark episode done</button> <span id="done-state"></span></p>
-<h2>Other coders</h2><div id="others"></div></div>
-<div class="card"><h2>Keys</h2><table>{keys}</table></div></div>
+<h2>Other coders</h2><div id="others"></div></div></div></div>
+<div class="card"><h2>Keys</h2><table>{keys}</table></div>
 <script id="config" type="application/json">{_json(config)}</script>
 {SCRIPT}"""
     return page(f"{s.name} · {seg.label}", body)

@@ -9,7 +9,6 @@ coders marked that episode done (elicitation.coding.other_coder_events).
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from elicitation.coding import (
     CodingError,
     CodingLog,
     Event,
+    canonical_string,
     check_coder,
     lock_coder_log,
     other_coder_events,
@@ -73,6 +73,20 @@ def _frame(body: dict[str, Any], point: str, optional: bool = False) -> int | No
         return int(value)
     except (TypeError, ValueError):
         raise CodingError(f"{point} frame {value!r} is not a frame number") from None
+
+
+def _identical(event: Event, events: list[Event]) -> str | None:
+    """The id of another event with the same camera, frames, kind, AUs, emotion and category, if any."""
+
+    def codes(e: Event) -> tuple[Any, ...]:
+        try:
+            units = canonical_string(e.action_units) if e.action_units else ""
+        except CodingError:
+            units = e.action_units
+        return (e.camera, e.onset, e.apex, e.apex2, e.offset, e.kind, units, e.emotion.lower(), e.category)
+
+    mine = codes(event)
+    return next((e.event_id for e in events if e.event_id != event.event_id and codes(e) == mine), None)
 
 
 class Workbench:
@@ -160,13 +174,17 @@ class Workbench:
                 apex2=_frame(body, "apex2", optional=True),
                 **{f: str(body.get(f) or "") for f in FIELDS if f != "kind"},
             )
-            if event.kind != "irrelevant":
-                event = replace(event, category="")
+            if event.kind != "irrelevant" and event.category:  # said, never dropped silently
+                raise CodingError(f"a review category ({event.category}) is only for an irrelevant movement, "
+                                  f"not a {event.kind} one: choose kind irrelevant or no category")  # fmt: skip
             table, rows = s.tables[camera], segment.rows[camera]
             first, last = int(table.frame[rows[0]]), int(table.frame[rows[-1]])
             for point, value in event.points().items():
                 if not first <= value <= last:
                     raise CodingError(f"{point} frame {value} is outside episode {key} ({camera}: {first}..{last})")
+            twin = _identical(event, log.events(key))
+            if twin is not None:
+                raise CodingError(f"event {twin} of yours has the same frames, camera and codes already")
             saved = log.add(event) if action == "add" else log.change(event)
             return {"event": event_json(saved)}
 

@@ -5,7 +5,7 @@
   const message = (text, ok) => { const m = document.getElementById("message"); m.textContent = text; m.className = ok ? "ok" : "bad"; };
   async function decide(row, reject) {
     const body = { c1: config.c1, c2: config.c2, key: row.dataset.key, reject };
-    for (const input of row.querySelectorAll("input, select")) body[input.name] = input.value;
+    for (const input of row.querySelectorAll("input, select")) body[input.name] = input.type === "checkbox" ? input.checked : input.value;
     const response = await fetch(`/api/s/${config.session}/arbitrate`, { method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     const answer = await response.json().catch(() => ({ error: `${response.status}` }));

@@ -8,8 +8,8 @@
   const POINTS = ["onset", "apex", "apex2", "offset"];
   let data = null, primary = config.cameras[0], index = 0, editing = null, playing = null, armedDone = false;
   let form = { camera: null, onset: null, apex: null, apex2: null, offset: null };
-  const loading = {}, wanted = {};
-  let shownDuringPlay = 0, single = false;
+  const loading = {}, wanted = {}, wantedInfo = {};
+  let shownDuringPlay = 0, single = false, pendingPoint = null;
 
   function message(text, ok) { const m = $("message"); m.textContent = text; m.className = ok ? "ok" : "bad"; }
 
@@ -22,18 +22,48 @@
   }
   const now = () => data.frames[primary].host_time[index];
 
+  // One picture request per camera in flight; the newest wanted frame goes next. The caption (and a point
+  // key) follow the picture on screen, never the frame asked for: until it is shown the card says loading.
   function load(camera) {
-    const frame = wanted[camera];
+    const frame = wanted[camera], info = wantedInfo[camera];
     wanted[camera] = null;
     loading[camera] = true;
     const img = $(`img-${camera}`);
     img.onload = img.onerror = () => {
       loading[camera] = false;
       img.dataset.frame = String(frame);
+      $(`info-${camera}`).textContent = info;
+      $(`info-${camera}`).dataset.frame = String(frame);
       if (playing && camera === primary) shownDuringPlay += 1;
       if (wanted[camera] !== null && wanted[camera] !== undefined) load(camera);
+      else markLoading(camera);
+      if (pendingPoint && pendingPoint.camera === camera && pendingPoint.frame === frame) {
+        const point = pendingPoint.point;
+        pendingPoint = null;
+        applyPoint(point, frame);
+      }
     };
     img.src = `/s/${config.session}/frame/${encodeURIComponent(camera)}/${frame}`;
+    markLoading(camera);
+  }
+  function shownFrame(camera) { const f = $(`img-${camera}`).dataset.frame; return f === undefined ? null : parseInt(f, 10); }
+  function markLoading(camera) {
+    const card = document.querySelector(`.cam[data-camera="${camera}"]`);
+    const target = parseInt($(`info-${camera}`).dataset.target, 10);
+    const waiting = shownFrame(camera) !== target;
+    card.classList.toggle("loading", waiting);
+    const point = pendingPoint && pendingPoint.camera === camera ? ` (${pendingPoint.point} is set when it is shown)` : "";
+    $(`wait-${camera}`).textContent = waiting ? `loading frame ${target}…${point}` : "";
+  }
+
+  // The other camera's nearest frame is this far from the coded instant; marked past half its frame period.
+  function distanceText(camera, i, t) {
+    const times = data.frames[camera].host_time;
+    const gapMs = (times[i] - t) * 1000;
+    const period = times.length > 1 ? ((times[times.length - 1] - times[0]) / (times.length - 1)) * 1000 : 1000 / 60;
+    const far = Math.abs(gapMs) > period / 2;
+    $(`info-${camera}`).classList.toggle("far", far);
+    return ` · ${gapMs >= 0 ? "+" : "−"}${Math.abs(gapMs).toFixed(1)} ms from the coded frame${far ? " (more than half a frame period)" : ""}`;
   }
 
   function show() {
@@ -46,20 +76,25 @@
       const f = data.frames[camera];
       const i = camera === primary ? index : nearest(camera, t);
       if (i < 0) continue;
-      wanted[camera] = f.frame[i];
-      if (!loading[camera]) load(camera);
       const info = $(`info-${camera}`);
-      info.dataset.frame = f.frame[i];
+      info.dataset.target = f.frame[i];
       info.dataset.cameraFrameId = f.camera_frame_id[i];
-      info.textContent = `frame ${f.frame[i]} · file frame ${f.file_frame[i]} · camera frame id ` +
-        `${f.camera_frame_id[i]} · clock ${f.host_time[i].toFixed(6)} s`;
+      const gap = camera === primary ? "" : distanceText(camera, i, t);
+      wantedInfo[camera] = `frame ${f.frame[i]} · file frame ${f.file_frame[i]} · camera frame id ` +
+        `${f.camera_frame_id[i]} · clock ${f.host_time[i].toFixed(6)} s${gap}`;
+      if (shownFrame(camera) === f.frame[i] && !loading[camera]) { info.textContent = wantedInfo[camera]; markLoading(camera); continue; }
+      wanted[camera] = f.frame[i];
+      if (!loading[camera]) load(camera); else markLoading(camera);
     }
     const rate = playing ? ` · playing ×${playing.speed}` : "";
     $("status").textContent = `coding on ${primary} · frame ${index + 1} of ${data.frames[primary].frame.length}${rate}`;
     drawTimeline();
   }
 
-  function step(by) { stop(); index = Math.max(0, Math.min(data.frames[primary].frame.length - 1, index + by)); show(); }
+  function cancelPending() {
+    if (pendingPoint) { message(`${pendingPoint.point} not set: you moved on before frame ${pendingPoint.frame} was shown`); pendingPoint = null; }
+  }
+  function step(by) { cancelPending(); stop(); index = Math.max(0, Math.min(data.frames[primary].frame.length - 1, index + by)); show(); }
   function stop() {
     if (!playing) return;
     const seconds = (performance.now() - playing.wall0) / 1000;
@@ -84,20 +119,38 @@
   function jump(text) {
     const value = text.trim();
     const clock = /^(\d+(?:\.\d+)?)\s*s$/.exec(value);
-    if (clock) { index = nearest(primary, parseFloat(clock[1])); stop(); show(); return; }
+    if (clock) {
+      const t = parseFloat(clock[1]), times = data.frames[primary].host_time;
+      const half = times.length > 1 ? (times[1] - times[0]) / 2 : 0.01;
+      if (t < times[0] - half || t > times[times.length - 1] + half) {
+        message(`clock time ${t} s is outside this episode on ${primary} (${times[0].toFixed(3)}–${times[times.length - 1].toFixed(3)} s)`);
+        return;
+      }
+      cancelPending(); index = nearest(primary, t); stop(); show(); return;
+    }
     if (!/^\d+$/.test(value)) { message(`jump: give a frame number (1234) or a clock time (11196.6s), not "${value}"`); return; }
     const i = data.frames[primary].frame.indexOf(parseInt(value, 10));
     if (i < 0) { message(`frame ${value} is not in this episode on ${primary}`); return; }
-    index = i; stop(); show();
+    cancelPending(); index = i; stop(); show();
   }
 
   function setPoint(point) {
+    if (data.done) { message("this episode is marked done: its codes are fixed"); return; }
     if (form.camera && form.camera !== primary && POINTS.some((p) => form[p] !== null)) {
       message(`this event's frames are on ${form.camera}: switch back (camera key) or start a new event`); return;
     }
+    const target = data.frames[primary].frame[index];
+    if (shownFrame(primary) !== target || loading[primary]) {  // not on screen yet: set when it is
+      pendingPoint = { point, frame: target, camera: primary };
+      markLoading(primary);
+      return;
+    }
+    applyPoint(point, target);
+  }
+  function applyPoint(point, frame) {
     form.camera = primary;
-    form[point] = data.frames[primary].frame[index];
-    renderForm();
+    form[point] = frame;
+    renderForm(); drawTimeline();
   }
   function renderForm() {
     $("f-camera").textContent = form.camera || primary;
@@ -167,11 +220,13 @@
     const rows = data.events.map((e) => `<tr data-id="${Elicit.esc(e.event_id)}"${e.event_id === editing ? ' class="selected"' : ""}>` +
       `<td>${Elicit.esc(e.event_id)}</td><td>${Elicit.esc(e.kind)}</td><td>${e.onset}/${e.apex}/${e.apex2 ?? "-"}/${e.offset}</td>` +
       `<td>${Elicit.esc(e.action_units || "-")}</td><td>${Elicit.esc(e.emotion || "-")}</td>` +
-      `<td>${e.duration_ms === null ? "" : e.duration_ms.toFixed(1) + " ms"}</td></tr>`);
-    $("events").innerHTML = "<tr><th>id</th><th>kind</th><th>on/apex/apex-2/off</th><th>AUs</th><th>emotion</th><th>duration</th></tr>" + rows.join("");
+      `<td>${e.duration_ms === null ? "" : e.duration_ms.toFixed(1) + " ms"}</td>` +
+      `<td class="note" title="${Elicit.esc(e.note)}">${Elicit.esc(e.note.length > 40 ? e.note.slice(0, 40) + "…" : e.note)}</td></tr>`);
+    $("events").innerHTML = "<tr><th>id</th><th>kind</th><th>on/apex/apex-2/off</th><th>AUs</th><th>emotion</th><th>duration</th><th>note</th></tr>" + rows.join("");
     for (const tr of $("events").querySelectorAll("tr[data-id]")) {
-      tr.onclick = () => loadEvent(data.events.find((e) => e.event_id === tr.dataset.id));
+      tr.onclick = () => goToEvent(data.events.find((e) => e.event_id === tr.dataset.id));
     }
+    for (const el of document.querySelectorAll("#form input, #form select, #form button, #done")) el.disabled = data.done;
     $("done-state").textContent = data.done ? "done: codes fixed" : "";
     const shown = Object.entries(data.others.shown).map(([coder, events]) => `<p><b>${Elicit.esc(coder)}</b>: ` +
       events.map((e) => `${e.onset}/${e.apex}/${e.offset} ${Elicit.esc(e.action_units)} ${Elicit.esc(e.emotion)}`).join("; ") + "</p>");
@@ -179,6 +234,14 @@
     $("others").innerHTML = shown.concat(hidden).join("") || '<p class="dim">none</p>';
     const r = data.timeline.rating;
     $("rating").textContent = r ? `${r.emotion} (intensity ${r.intensity})` : "none recorded";
+  }
+  function goToEvent(event) {
+    cancelPending();
+    loadEvent(event);
+    if (event.camera !== primary) { primary = event.camera; $("camera").value = primary; }
+    const i = data.frames[primary].frame.indexOf(event.onset);
+    if (i >= 0) { index = i; stop(); }
+    show();
   }
   async function refresh() {
     const response = await fetch(api, { credentials: "same-origin", cache: "no-store" });
@@ -231,25 +294,35 @@
 
   const actions = {
     next: () => step(1), prev: () => step(-1), next10: () => step(10), prev10: () => step(-10),
-    play: () => play(1), half: () => play(0.5), jump: () => $("jump").focus(),
+    play: () => play(1), half: () => play(0.5), jump: () => { $("jump").value = ""; $("jump").focus(); },
     onset: () => setPoint("onset"), apex: () => setPoint("apex"), apex2: () => setPoint("apex2"),
     offset: () => setPoint("offset"), save: () => save(), new: () => clearForm(), camera: () => switchCamera(),
     candidate: () => nextCandidate(), view: () => { single = !single; show(); },
   };
-  const byKey = Object.fromEntries(Object.entries(config.keys).map(([action, key]) => [key, action]));
+  // Letters are matched whatever the case (Shift or Caps Lock); Shift+ is part of a key name only for the
+  // non-letter keys (Shift+ArrowRight). Page keys work whatever has focus, except while typing in a text
+  // field; a focused list (the emotion, the kind) takes no arrow: the page does. Escape leaves any field.
+  const keyName = (key, shift) => {
+    if (key.length === 1 && key.toLowerCase() !== key.toUpperCase()) return key.toLowerCase();
+    return (shift && key.length > 1 ? "Shift+" : "") + key;
+  };
+  const byKey = Object.fromEntries(Object.entries(config.keys).map(([action, key]) => {
+    const shifted = key.startsWith("Shift+");
+    return [keyName(shifted ? key.slice(6) : key, shifted), action];
+  }));
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || data === null) return;
-    const name = (event.shiftKey && event.key.startsWith("Arrow") ? "Shift+" : "") + event.key;
-    const action = byKey[name];
+    const action = byKey[keyName(event.key, event.shiftKey)];
     const target = event.target;
-    const typing = target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+    if (event.key === "Escape" && target && target !== document.body) { target.blur(); return; }
+    const typing = target && (target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && target.type !== "button"));
     if (typing) {
       if (event.key === "Enter" && target.id === "jump") { event.preventDefault(); jump(target.value); target.blur(); }
       else if (event.key === "Enter" && action === "save") { event.preventDefault(); target.blur(); save(); }
-      else if (event.key === "Escape") target.blur();
       return;
     }
-    if (action) { event.preventDefault(); actions[action](); }
+    if (target && target.tagName === "SELECT" && event.key === "Enter" && action === "save") { target.blur(); }
+    if (action) { event.preventDefault(); if (target && target.tagName === "SELECT") target.blur(); actions[action](); }
   });
   $("go").onclick = () => jump($("jump").value);
   $("save").onclick = save; $("new").onclick = clearForm; $("delete").onclick = remove; $("done").onclick = done;

@@ -19,6 +19,8 @@ from elicitation.coding import ActionUnit, ActionUnitError, canonical_string, me
         ("U14", [ActionUnit(14, "U")], "U14"),
         (" 4 + 7 ", [ActionUnit(4), ActionUnit(7)], "4+7"),
         ("AU12", [ActionUnit(12)], "12"),
+        ("au12+Au4", [ActionUnit(12), ActionUnit(4)], "4+12"),  # the prefix in any case, as coders type it
+        ("46+85", [ActionUnit(46), ActionUnit(85)], "46+85"),
         ("L12+R12", [ActionUnit(12, "L"), ActionUnit(12, "R")], "L12+R12"),
     ],
 )
@@ -39,6 +41,9 @@ def test_accepted(text, units, canonical):
         ("04", "04", "leading zeros"),
         ("100", "100", "1-99"),
         ("4+4", "4", "twice"),
+        ("99", "99", "not a FACS action unit"),
+        ("3", "3", "not a FACS action unit"),
+        ("4+40", "40", "not a FACS action unit"),
         ("12.5", "12.5", "not [L|R|U]"),
     ],
 )
