@@ -116,6 +116,8 @@ def test_refusals_name_the_reason(data: Path, browser) -> None:
         page.wait_for_selector("#message.bad")
         assert "empty (two '+' in a row" in (page.text_content("#message") or "")
         page.fill("#f-aus", "4")
+        page.keyboard.press("Escape")  # leave the field, or the jump key "g" is typed into it
+        assert page.input_value("#f-aus") == "4"
         jump(page, CAMERA, frames[20])
         page.keyboard.press("f")  # offset now before onset
         page.keyboard.press("Enter")
