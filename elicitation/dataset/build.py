@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from elicitation.coding import COUNTING_RULE
-from elicitation.dataset.build_plan import BuildInputError, Plan, make_plan
+from elicitation.dataset.build_plan import FAR_RULE, BuildInputError, Plan, make_plan
 from elicitation.dataset.coding_sheet import (
     COLUMNS,
     EXCLUDED_COLUMNS,
@@ -87,6 +87,7 @@ def manifest(plan: Plan, entries: list[FileEntry], limits: Limits, step: int, lo
         "counting": COUNTING_RULE + "; coding.csv: one row per camera, Movement names the movement, Counted = 1 on "
                     "the row it is counted by",
         "consent": plan.consent,
+        "far_frames_rule": FAR_RULE,
         "far_frames": plan.far,  # with --allow-far-frames: samples whose frames on a camera are off the coded instant
         "counts": {"samples": len(plan.jobs), "pictures": plan.pictures, "excluded": len(plan.excluded),
                    "subjects": len(plan.subjects)},

@@ -129,15 +129,23 @@ def _order(meta: dict[str, Any]) -> tuple[str, int, str]:
     return str(meta.get("participant", "")), int(number) if number.isdigit() else 0, number
 
 
+# Two free-running cameras' nearest frames are at most half a period apart; host timestamps jitter by
+# about a millisecond on top of that, so "far" starts past half a period plus this tolerance.
+FAR_TOLERANCE_S = 0.001
+FAR_RULE = "a point on another camera is far when its nearest frame is more than half that camera's frame " \
+    "period + 1 ms (timestamp jitter) from the coded frame's clock time"  # fmt: skip
+
+
 def _far(item: SessionSample, where: str) -> str | None:
-    """A sample on another camera whose nearest frames are more than half a frame period from the coded ones."""
+    """A sample on another camera whose nearest frames are more than half a frame period (+1 ms) from the coded ones."""
     period = item.sample.frame_period_s
-    far = {p: g for p, g in item.gaps_s.items() if period and abs(g) > period / 2}
+    limit = period / 2 + FAR_TOLERANCE_S
+    far = {p: g for p, g in item.gaps_s.items() if period and abs(g) > limit}
     if not far:
         return None
     gaps = ", ".join(f"{p} {g * 1000:+.1f} ms" for p, g in far.items())
-    half = f"{period * 500:.1f} ms"
-    return f"{where}: the nearest frames are more than half a frame period ({half}) from the coded ones: {gaps}"
+    return f"{where}: the nearest frames are more than half a frame period + 1 ms ({limit * 1000:.1f} ms) from " \
+        f"the coded ones: {gaps}"  # fmt: skip
 
 
 def make_plan(data: Path, limits: Limits | None = None, step: int = 1, allow_far: bool = False) -> Plan:

@@ -1,8 +1,11 @@
-"""The fault tests run sessions of protocols/demo.yaml: its generated clips must exist."""
+"""The fault tests run sessions of the short protocol (tests/short_protocol.py) and a few of
+protocols/demo.yaml: their generated clips must exist."""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.short_protocol import short_protocol
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -11,3 +14,4 @@ def demo_clips() -> None:
 
     if demo.missing():
         demo.generate()
+    short_protocol()

