@@ -110,7 +110,9 @@ def test_refusals_name_the_reason(data: Path, browser) -> None:
         page.keyboard.press("o")
         page.keyboard.press("a")
         page.keyboard.press("ArrowRight")
+        wait_shown(page, CAMERA, frames[31])  # a point key waits for its picture; ENTER would not
         page.keyboard.press("f")
+        page.wait_for_selector(f"#f-offset:has-text('{frames[31]}')")
         page.fill("#f-aus", "4++7")
         page.keyboard.press("Enter")
         page.wait_for_selector("#message.bad")
