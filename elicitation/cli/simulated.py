@@ -19,7 +19,7 @@ def simulate_command(
     out_dir: Path = typer.Argument(..., help="New (or empty) folder for the built database (dataset build's layout)."),
     subjects: int = typer.Option(4, "--subjects", help="Simulated subjects, each with its own rig (at least 2)."),
     per_class: int = typer.Option(3, "--per-class", help="Movements of each class per subject."),
-    seed: int = typer.Option(1, "--seed", help="Seed of every drawn rig, intensity, timing and order."),
+    seed: int = typer.Option(2, "--seed", help="Seed of every drawn rig, intensity, timing and order (README: 2)."),
     sessions: Path = typer.Option(
         None, "--sessions", help="Where the recorded sessions go (default: OUT-sessions beside OUT)."
     ),
