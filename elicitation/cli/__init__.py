@@ -19,6 +19,7 @@ from elicitation.cli import preview as cli_preview
 from elicitation.cli import report as cli_report
 from elicitation.cli import review as cli_review
 from elicitation.cli import session as cli_session
+from elicitation.cli import simulated as cli_simulated
 from elicitation.cli import spot as cli_spot
 from elicitation.cli import stimuli as cli_stimuli
 from elicitation.cli import sync as cli_sync
@@ -67,6 +68,7 @@ app.add_typer(cli_cameras.app, name="cameras")
 app.add_typer(cli_stimuli.app, name="stimuli")
 app.add_typer(cli_sync.app, name="sync")
 dataset.app.command("baseline")(cli_baseline.baseline_command)
+dataset.app.command("simulate")(cli_simulated.simulate_command)
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(cli_lsl.app, name="lsl")
 app.add_typer(cli_code.app, name="code")

@@ -6,12 +6,13 @@ their truth as coding/final.tsv. SYNTHETIC: a photograph warped at known times, 
 ``video/<camera>_ep<label>.mkv`` per episode window [start_s, end_s) of camera time, and
 ``video/<camera>_frames.tsv``. Its host_time is the clock at the start plus the camera's own time (the
 camera ran faster than real time, so this is the time the frame would have had at its fps).
+session.json holds the rig snapshot as the recorder writes it (each camera's settings: dataset build reads them).
 ``write_truth`` (also for a session the recorder made with such a rig: ``elicit spot truth SESSION --rig RIG``)
-turns each micro movement inside one episode file into a final event (coders ``sim`` and
-``truth``, decided ``accepted-unmatched``), coded on the first camera and resolved on every camera by
-host_time, as arbitrated codes are: onset the first frame showing the movement (amplitude > 0), apex
-the frame nearest its apex time, offset the last frame showing it. ``coding/synthetic.json`` lists every
-movement and distractor with its frames per camera.
+turns each micro movement inside one episode file into a final event (coders ``sim`` and ``truth``, decided
+``accepted-unmatched``, with its kind's action units and emotion: UNITS, EMOTION), coded on the first camera
+and resolved on every camera by host_time, as arbitrated codes are: onset the first frame showing the movement
+(amplitude > 0), apex the frame nearest its apex time, offset the last frame showing it.
+``coding/synthetic.json`` lists every movement and distractor with its frames per camera.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ from hardware.cameras.sim import Movement, schedule
 from hardware.rig import Rig
 from hardware.video import FramesTsvWriter, FrameTable, VideoWriter, read_frames_tsv
 
-UNITS = {"brow_raise": "1+2", "lip_pull": "12"}
+# each micro kind's action units and the emotion a coder would estimate from them (CASME II's AU -> emotion:
+# AU1+2 surprise, AU12 happiness, AU4+9 disgust, AU15 repression, AU7 tense)
+UNITS = {"brow_raise": "1+2", "lip_pull": "12", "brow_lower": "4+9", "lip_corner_depress": "15", "lid_tighten": "7"}
+EMOTION = {"brow_raise": "surprise", "lip_pull": "happiness", "brow_lower": "disgust",
+           "lip_corner_depress": "repression", "lid_tighten": "tense"}  # fmt: skip
 
 
 def _record_camera(settings: Any, video: Path, episodes: list[tuple[str, float, float]], t0: float) -> None:
@@ -74,7 +79,10 @@ def simulate(out: Path, rig: Rig, episodes: list[tuple[str, float, float]], part
     t0 = clock.now()
     for settings in rig.cameras.values():
         _record_camera(settings, video, episodes, t0)
-    state = {"participant": participant, "session": 1, "synthetic": True, "rig": {"name": rig.name},
+    # the rig snapshot as the recorder writes it (session.setup): dataset build reads each camera's settings there
+    cameras = {name: vars(settings) for name, settings in rig.cameras.items()}
+    state = {"participant": participant, "session": 1, "synthetic": True,
+             "rig": {"name": rig.name, "path": str(rig.path), "cameras": cameras},
              "episodes": {label: {"video": {c: f"{c}_ep{label}.mkv" for c in rig.cameras}, "window_s": [a, b]}
                           for label, a, b in episodes}}  # fmt: skip
     atomic_write(session / "session.json", json.dumps(state, indent=1) + "\n")
@@ -116,7 +124,7 @@ def write_truth(session: Path, rig: Rig) -> Path:
                 continue  # a distractor, or a movement outside one episode file (between clips)
             event = Event(event_id=f"sim{n}", episode=file_episode[ref["file"]], kind="micro", camera=reference,
                           onset=ref["onset"], apex=ref["apex"], offset=ref["offset"], action_units=UNITS[m.kind],
-                          note=f"synthetic {m.kind} {m.pixels:.1f} px")  # fmt: skip
+                          emotion=EMOTION[m.kind], note=f"synthetic {m.kind} {m.pixels:.1f} px")  # fmt: skip
             event = resolve(event, tables)
             final.decide(Proposal(event.event_id, event, None, None, "accepted-unmatched"), "accepted-unmatched")
     finally:

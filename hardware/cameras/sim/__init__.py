@@ -6,6 +6,6 @@ The expressions' schedule (``schedule``, ``Movement``) is the ground truth a syn
 """
 
 from hardware.cameras.sim.camera import OPTIONS, create, probe
-from hardware.cameras.sim.expressions import Movement, schedule
+from hardware.cameras.sim.expressions import MICRO_KINDS, Movement, schedule
 
-__all__ = ["OPTIONS", "Movement", "create", "probe", "schedule"]
+__all__ = ["MICRO_KINDS", "OPTIONS", "Movement", "create", "probe", "schedule"]

@@ -4,17 +4,20 @@ Rig option of a sim camera that also has ``face:`` (checked strictly)::
 
     expressions:
       movements: [{at_s: 2.0, kind: brow_raise, onset_ms: 100, total_ms: 300, pixels: 3}]
-      random: {count: 10, start_s: 1.0, every_s: 1.5, seed: 1}
+      random: {count: 10, start_s: 1.0, every_s: 1.5, seed: 1, kinds: [brow_raise, lip_pull]}
       distractors:
         - {kind: head_translation, at_s: 9.0, duration_s: 2.0, pixels: 16}
         - {kind: brightness, at_s: 12.0, duration_s: 0.3, change: 0.25}
         - {kind: long_movement, at_s: 14.0, duration_s: 1.5, pixels: 3}
 
-- a movement (micro-expression) is an eyebrow raise (``brow_raise``: both brows up) or a lip-corner pull
-  (``lip_pull``: both corners out and up) of ``pixels`` frame pixels at its apex, a smooth local warp of the
-  face; it rises over ``onset_ms`` (sin^2) and falls back over the rest of ``total_ms`` (cos^2);
-- ``random`` adds ``count`` movements, one every ``every_s`` from ``start_s``, kind, onset 80-150 ms,
-  total 200-500 ms and 2-4 pixels drawn from ``seed`` (the issue's ranges);
+- a movement (micro-expression) is a smooth local warp of the face of ``pixels`` frame pixels at its apex,
+  one of MICRO_KINDS: ``brow_raise`` (AU1+2, both brows up: surprise), ``lip_pull`` (AU12, both lip corners
+  out and up), ``brow_lower`` (AU4+9, brows down and inward and the nose wings up: disgust),
+  ``lip_corner_depress`` (AU15, lip corners down: repression) and ``lid_tighten`` (AU7, lower lids up:
+  tense); it rises over ``onset_ms`` (sin^2) and falls back over the rest of ``total_ms`` (cos^2);
+- ``random`` adds ``count`` movements, one every ``every_s`` from ``start_s``, kind (one of ``kinds``,
+  default RANDOM_KINDS), onset 80-150 ms, total 200-500 ms and 2-4 pixels drawn from ``seed`` (the issue's
+  ranges);
 - distractors, none of them a micro-expression: ``head_translation`` (the head slides ``pixels`` right and
   half that down and back over ``duration_s``), ``brightness`` (the whole frame's gain goes to 1 + ``change``
   and back; -0.3 dims the light by 30 %), ``long_movement`` (a brow raise rising and falling smoothly
@@ -35,25 +38,34 @@ from typing import Any
 import cv2
 import numpy as np
 
-MICRO_KINDS = ("brow_raise", "lip_pull")
+MICRO_KINDS = ("brow_raise", "lip_pull", "brow_lower", "lip_corner_depress", "lid_tighten")
+RANDOM_KINDS = ("brow_raise", "lip_pull")  # random's default: the draws (and so every seed's plan) stay as they were
 DISTRACTOR_KINDS = ("head_translation", "brightness", "long_movement")
-# feature points in the astronaut head crop (hardware.cameras.sim.face.HEAD_CROP pixels) and the unit
-# displacement each gets: brows straight up, lip corners out and up
+# feature points in the astronaut head crop (hardware.cameras.sim.face.HEAD_CROP pixels: brows at row 77,
+# eyes' centres at (72, 87) and (115, 88), nose wings at row 110, lip corners at row 128) and the
+# displacement each gets at the apex, in units of the movement's pixels
 _POINTS = {
     "brow_raise": [((72, 78), (0.0, -1.0)), ((116, 78), (0.0, -1.0))],
     "lip_pull": [((74, 128), (-0.8, -0.6)), ((113, 128), (0.8, -0.6))],
-}
+    # corrugator (AU4) pulls the brows down and together, more at their inner ends; AU9 lifts the nose wings
+    "brow_lower": [((70, 78), (0.3, 0.6)), ((84, 80), (0.5, 0.7)), ((104, 80), (-0.5, 0.7)),
+                   ((118, 78), (-0.3, 0.6)), ((85, 109), (0.0, -0.7)), ((104, 109), (0.0, -0.7))],
+    "lip_corner_depress": [((74, 129), (-0.2, 1.0)), ((113, 129), (0.2, 1.0))],
+    # orbicularis oculi (AU7) raises the lower lids (and narrows the eyes a little from above)
+    "lid_tighten": [((72, 93), (0.0, -1.0)), ((115, 94), (0.0, -1.0)), ((72, 83), (0.0, 0.3)),
+                    ((115, 84), (0.0, 0.3))],
+}  # fmt: skip
 _SIGMA = 7.0  # crop pixels: the warp's reach around a feature point
 _KEYS = {
     "movements": {"at_s": float, "kind": str, "onset_ms": float, "total_ms": float, "pixels": float},
-    "random": {"count": int, "start_s": float, "every_s": float, "seed": int},
+    "random": {"count": int, "start_s": float, "every_s": float, "seed": int, "kinds": list},
     "distractors": {"kind": str, "at_s": float, "duration_s": float, "pixels": float, "change": float},
 }
 
 
 @dataclass(frozen=True)
 class Movement:
-    kind: str  # brow_raise, lip_pull (micro) or a distractor kind
+    kind: str  # one of MICRO_KINDS or DISTRACTOR_KINDS
     start_s: float
     onset_s: float  # rise time
     total_s: float
@@ -91,8 +103,15 @@ def _check_entry(entry: Any, section: str) -> str | None:
     for key, value in entry.items():
         if key not in keys:
             return f"{section}: unknown key '{key}' (allowed: {', '.join(keys)})"
-        ok = isinstance(value, str) if keys[key] is str else _number(value) and (keys[key] is float or
-                                                                                    float(value).is_integer())
+        if keys[key] is list:
+            if not isinstance(value, list) or not value or any(k not in MICRO_KINDS for k in value):
+                return f"{section}: '{key}' must be a non-empty list of {', '.join(MICRO_KINDS)}, got {value!r}"
+            continue
+        ok = (
+            isinstance(value, str)
+            if keys[key] is str
+            else _number(value) and (keys[key] is float or float(value).is_integer())
+        )
         if not ok:
             return f"{section}: key '{key}' has the wrong type: {value!r}"
         if keys[key] is not str and value < 0 and key != "change":
@@ -140,10 +159,11 @@ def schedule(options: dict[str, Any]) -> list[Movement]:
     rnd = options.get("random")
     if rnd:
         rng = np.random.default_rng(int(rnd.get("seed", 0)))
+        kinds = tuple(rnd.get("kinds", RANDOM_KINDS))
         for n in range(int(rnd.get("count", 0))):
             onset = float(rng.uniform(0.08, 0.15))
             total = float(rng.uniform(max(0.2, onset + 0.07), 0.5))
-            kind = MICRO_KINDS[int(rng.integers(len(MICRO_KINDS)))]
+            kind = kinds[int(rng.integers(len(kinds)))]
             start = float(rnd.get("start_s", 1.0)) + n * float(rnd.get("every_s", 1.5))
             out.append(Movement(kind, round(start, 4), onset, total, float(rng.uniform(2.0, 4.0))))
     for d in options.get("distractors", []):

@@ -8,7 +8,7 @@ import pytest
 
 from hardware.cameras import CameraConfigError, CameraSettings, create_camera
 from hardware.cameras.sim import schedule
-from hardware.cameras.sim.expressions import Movement
+from hardware.cameras.sim.expressions import RANDOM_KINDS, Movement
 from hardware.rig import load_rig
 from hardware.strict_yaml import ConfigError
 from tests.conftest import sim_camera, write_rig
@@ -50,6 +50,50 @@ def test_random_movements_stay_in_the_issue_ranges_and_are_reproducible() -> Non
     assert plan == schedule({"random": {"count": 30, "start_s": 1.0, "every_s": 1.0, "seed": 4}})
     assert len(plan) == 30 and {m.kind for m in plan} == {"brow_raise", "lip_pull"}
     assert all(0.08 <= m.onset_s <= 0.15 and 0.2 <= m.total_s <= 0.5 and 2 <= m.pixels <= 4 for m in plan)
+
+
+def test_random_kinds_draw_only_the_kinds_named_and_default_to_the_first_two() -> None:
+    named = schedule({"random": {"count": 30, "every_s": 1.0, "seed": 4, "kinds": ["lid_tighten", "brow_lower"]}})
+    assert {m.kind for m in named} == {"lid_tighten", "brow_lower"} and all(m.micro for m in named)
+    default = schedule({"random": {"count": 30, "every_s": 1.0, "seed": 4}})
+    explicit = schedule({"random": {"count": 30, "every_s": 1.0, "seed": 4, "kinds": list(RANDOM_KINDS)}})
+    assert default == explicit and RANDOM_KINDS == ("brow_raise", "lip_pull")
+    assert [m.onset_s for m in named] == [m.onset_s for m in default]  # the same draws, only the kinds differ
+
+
+# rows of a 640x480 frame (head patch from row 24, 2.08 frame px per crop px): brows ~184, eyes ~205,
+# nose wings ~251, lip corners ~290; each kind changes its own rows and none of another region's
+REGIONS = {
+    "brow_lower": ((160, 270), (280, 330)),  # brows and nose wings, not the mouth
+    "lip_corner_depress": ((265, 320), (150, 250)),  # the mouth, not the brows or eyes
+    "lid_tighten": ((180, 235), (250, 330)),  # the eyes, not the nose or mouth
+}
+
+
+@pytest.mark.parametrize("kind", sorted(REGIONS))
+def test_each_new_kind_moves_its_own_face_region(kind) -> None:
+    cam = camera({"movements": [{"at_s": 0.5, "kind": kind, "onset_ms": 100, "total_ms": 300, "pixels": 4}]})
+    got = frames(cam, {20, 36, 60})  # before, apex (0.6 s), after
+    head = (slice(30, 450), slice(135, 505))
+    ys, _xs = np.nonzero(np.abs(got[36][head] - got[20][head]) > 8)
+    ys = ys + 30
+    (lo, hi), (quiet_lo, quiet_hi) = REGIONS[kind]
+    assert len(ys) > 50, f"{kind} changed almost nothing"
+    inside = np.mean((ys >= lo) & (ys <= hi))
+    assert inside > 0.97, f"{kind}: only {inside:.0%} of the changed pixels in rows {lo}-{hi}"
+    assert not np.any((ys >= quiet_lo) & (ys <= quiet_hi)), f"{kind} changed rows {quiet_lo}-{quiet_hi}"
+    assert np.array_equal(got[20][head], got[60][head])
+
+
+def test_brow_lower_moves_the_brows_down_where_brow_raise_moves_them_up() -> None:
+    def brow_shift(kind: str) -> int:
+        cam = camera({"movements": [{"at_s": 0.5, "kind": kind, "onset_ms": 100, "total_ms": 300, "pixels": 4}]})
+        got = frames(cam, {20, 36})
+        apex = got[36][178:192, 262:292]  # the middle of the left brow at the apex
+        errors = {s: np.abs(got[20][178 - s : 192 - s, 262:292] - apex).mean() for s in range(-6, 7)}
+        return min(errors, key=errors.__getitem__)  # the still picture moved down by this matches best
+
+    assert brow_shift("brow_lower") >= 2 and brow_shift("brow_raise") <= -2
 
 
 def test_a_brow_raise_changes_the_brows_at_its_apex_and_nothing_before_or_after() -> None:
@@ -100,6 +144,9 @@ def test_expressions_need_a_face() -> None:
         ({"movements": [{"at_s": 1, "onset_ms": 300, "total_ms": 200}]}, "onset_ms < total_ms"),
         ({"random": {"count": 2.5}}, "wrong type"),
         ({"random": {"count": 5, "every_s": 0.3}}, "every_s must be > 0.6"),
+        ({"random": {"count": 2, "kinds": ["frown"]}}, "'kinds' must be a non-empty list"),
+        ({"random": {"count": 2, "kinds": []}}, "'kinds' must be a non-empty list"),
+        ({"random": {"count": 2, "kinds": "lid_tighten"}}, "'kinds' must be a non-empty list"),
         ({"distractors": [{"kind": "sneeze", "at_s": 1, "duration_s": 1}]}, "sneeze"),
     ],
 )
