@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from elicitation.coding import CodingError, canonical_string, parse_action_units, suggest
 from elicitation.folder import BadInput
 from elicitation.web import make_app
-from elicitation.workbench import arbitrate, pages
+from elicitation.workbench import agreement_page, arbitrate, pages
 from elicitation.workbench.pictures import segment_frames
 from elicitation.workbench.state import Workbench
 from elicitation.workbench.timeline import timeline
@@ -109,11 +109,11 @@ def build_app(wb: Workbench, token: str) -> Starlette:
         canonical = canonical_string(text)
         return JSONResponse({"canonical": canonical, "suggested": suggest(parse_action_units(text))})
 
-    async def agreement_page(request: Request) -> Response:
-        return arbitrate.agreement_page(wb, request.path_params["n"], *arbitrate.pair_of(request))
+    async def agreement(request: Request) -> Response:
+        return agreement_page.agreement_page(wb, request.path_params["n"], *agreement_page.pair_of(request))
 
     async def arbitrate_page(request: Request) -> Response:
-        return arbitrate.arbitration_page(wb, request.path_params["n"], *arbitrate.pair_of(request))
+        return arbitrate.arbitration_page(wb, request.path_params["n"], *agreement_page.pair_of(request))
 
     async def decide(request: Request) -> Response:
         payload = await body(request)
@@ -124,7 +124,7 @@ def build_app(wb: Workbench, token: str) -> Starlette:
         Route("/s/{n:int}", guarded(session)),
         Route("/s/{n:int}/e/{key}", guarded(player)),
         Route("/s/{n:int}/frame/{camera}/{frame:int}", guarded(frame)),
-        Route("/s/{n:int}/agreement", guarded(agreement_page)),
+        Route("/s/{n:int}/agreement", guarded(agreement)),
         Route("/s/{n:int}/arbitrate", guarded(arbitrate_page)),
         Route("/api/s/{n:int}/e/{key}", guarded(episode), methods=["GET", "POST"]),
         Route("/api/s/{n:int}/arbitrate", guarded(decide), methods=["POST"]),

@@ -17,6 +17,7 @@ from elicitation.coding import (
     CodingLog,
     Event,
     canonical_string,
+    check_arbiter,
     check_coder,
     lock_coder_log,
     other_coder_events,
@@ -90,8 +91,18 @@ def _identical(event: Event, events: list[Event]) -> str | None:
 
 
 class Workbench:
-    def __init__(self, data: Path, coder: str, keys_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        data: Path,
+        coder: str,
+        keys_file: Path | None = None,
+        arbiter: str | None = None,
+        allow_coder_arbiter: bool = False,
+    ) -> None:
         self.coder = check_coder(coder)
+        # who saves arbitration decisions (None: the arbitration page only shows); checked against each pair
+        self.arbiter = None if arbiter is None else check_arbiter(arbiter, ("", ""))
+        self.allow_coder_arbiter = allow_coder_arbiter
         self.data = Path(data)
         self.keys = load_keys(keys_file)
         self.sessions = [open_session(p, self.data) for p in find_sessions(self.data)]
