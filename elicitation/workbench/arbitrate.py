@@ -9,7 +9,8 @@ changed and nothing was open, ``chosen-1``/``chosen-2`` when it equals one coder
 ``edited`` otherwise (elicitation.coding.FinalLog appends it, fsync'ed, with the arbiter's ID). Saving needs
 the workbench started with ``--arbiter ID``; an arbiter who is one of the pair is refused unless
 ``--allow-coder-arbiter``. The note field starts with both coders' notes, kept as they are unless edited.
-Each coder's onset / apex / offset pictures are shown side by side, labelled coder, point and frame.
+Each coder's onset / apex / offset pictures (the face crop, face_zoom) are shown side by side, labelled
+coder, point and frame.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ LABELS = {"kind": "kind", "action_units": "AUs", "emotion": "emotion", "category
 
 
 def _side(n: int, coder: str, event: Event | None, camera: str) -> str:
-    """One coder's event: its frames and codes, and its onset, apex and offset pictures side by side."""
+    """One coder's event: its frames and codes, and its onset, apex and offset pictures side by side (the
+    2x face crop: a whole frame 120 px wide shows no expression)."""
     if event is None:
         return '<td class="dim">-</td>'
     points = on_camera(event, camera)
@@ -54,7 +56,7 @@ def _side(n: int, coder: str, event: Event | None, camera: str) -> str:
     what = " · ".join((event.kind, event.action_units or "-", event.emotion or "-"))
     pictures = "".join(
         f'<figure data-coder="{esc(coder)}" data-point="{p}" data-frame="{points[p]}"><img loading="lazy" '
-        f'width="160" alt="{esc(coder)} {p} frame {points[p]}" src="/s/{n}/frame/{esc(camera)}/{points[p]}">'
+        f'width="120" alt="{esc(coder)} {p} frame {points[p]}" src="/s/{n}/frame/{esc(camera)}/{points[p]}?zoom=2">'
         f"<figcaption>{esc(coder)} {p} {points[p]}</figcaption></figure>"
         for p in ("onset", "apex", "offset") if p in points
     )  # fmt: skip

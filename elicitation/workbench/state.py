@@ -25,6 +25,7 @@ from elicitation.coding import (
     replay,
     suggest,
 )
+from elicitation.workbench.face_zoom import Detect, FaceZoom
 from elicitation.workbench.keys import load_keys
 from elicitation.workbench.pictures import Pictures
 from elicitation.workbench.sessions import Session, find_sessions, open_session
@@ -98,6 +99,7 @@ class Workbench:
         keys_file: Path | None = None,
         arbiter: str | None = None,
         allow_coder_arbiter: bool = False,
+        detect: Detect | None = None,
     ) -> None:
         self.coder = check_coder(coder)
         # who saves arbitration decisions (None: the arbitration page only shows); checked against each pair
@@ -115,6 +117,7 @@ class Workbench:
             raise
         self._logs: dict[int, CodingLog] = {}
         self._pictures: dict[int, Pictures] = {}
+        self.faces = FaceZoom(detect)  # face boxes for the zoom, found once per episode and camera
         self.lock = threading.RLock()
 
     def session(self, n: int) -> Session:
@@ -134,6 +137,13 @@ class Workbench:
             if n not in self._pictures:
                 self._pictures[n] = Pictures(self.session(n))
             return self._pictures[n]
+
+    def zoomed(self, n: int, camera: str, frame: int, zoom: int) -> Any:
+        """(crop, row, face, crop box) of a frame at `zoom` (elicitation.workbench.face_zoom)."""
+        return self.faces.zoomed(n, self.session(n), self.pictures(n), camera, frame, zoom)
+
+    def face(self, n: int, key: str, camera: str) -> dict[str, Any]:
+        return self.faces.face(n, self.session(n), self.pictures(n), key, camera).as_json()
 
     def others(self, n: int, key: str) -> dict[str, Any]:
         """Other coders' events of the episode where both are done; the others as hidden, with why."""

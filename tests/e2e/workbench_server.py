@@ -21,9 +21,9 @@ START_TIMEOUT_S = 90
 class Server:
     """The workbench in its own process (so it can be killed with SIGKILL like a crashed server)."""
 
-    def __init__(self, data: Path, coder: str) -> None:
+    def __init__(self, data: Path, coder: str, *options: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "elicitation", "code", str(data), "--coder", coder],
+            [sys.executable, "-m", "elicitation", "code", str(data), "--coder", coder, *options],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         deadline = time.monotonic() + START_TIMEOUT_S

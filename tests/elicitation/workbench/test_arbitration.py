@@ -97,4 +97,4 @@ def test_each_coders_pictures_are_labelled_coder_point_and_frame(data: Path) -> 
     assert captions == ["C1 onset 10", "C1 apex 12", "C1 offset 16", "C2 onset 12", "C2 apex 12", "C2 offset 16"]
     for caption in captions:
         coder, point, frame = caption.split()
-        assert f'alt="{coder} {point} frame {frame}" src="/s/0/frame/gras/{frame}"' in page
+        assert f'alt="{coder} {point} frame {frame}" src="/s/0/frame/gras/{frame}?zoom=2"' in page
