@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from elicitation.coding import (
     CodingError,
     CodingLog,
@@ -25,10 +27,11 @@ from elicitation.coding import (
     replay,
     suggest,
 )
-from elicitation.workbench.face_zoom import Detect, FaceZoom
+from elicitation.workbench.face_zoom import Detect, Face, FaceZoom
 from elicitation.workbench.keys import load_keys
-from elicitation.workbench.pictures import Pictures
+from elicitation.workbench.pictures import Pictures, Row
 from elicitation.workbench.sessions import Session, find_sessions, open_session
+from hardware.vision import Box
 
 FIELDS = ("kind", "action_units", "emotion", "category", "note")
 
@@ -138,7 +141,7 @@ class Workbench:
                 self._pictures[n] = Pictures(self.session(n))
             return self._pictures[n]
 
-    def zoomed(self, n: int, camera: str, frame: int, zoom: int) -> Any:
+    def zoomed(self, n: int, camera: str, frame: int, zoom: int) -> tuple[np.ndarray, Row, Face, Box]:
         """(crop, row, face, crop box) of a frame at `zoom` (elicitation.workbench.face_zoom)."""
         return self.faces.zoomed(n, self.session(n), self.pictures(n), camera, frame, zoom)
 

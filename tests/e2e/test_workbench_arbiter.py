@@ -3,7 +3,6 @@ labelled, side by side; the saved final.tsv row names the arbiter and keeps both
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,14 @@ from elicitation.coding import final_path, final_rows
 from elicitation.workbench import Workbench
 from hardware.video import read_frames_tsv
 from tests.conftest import run_elicit
-from tests.e2e.workbench_server import Server
+from tests.e2e.workbench_server import Server, copy_demo
 
 CAMERA = "gras"
 
 
 @pytest.fixture
 def data(demo_session, tmp_path: Path) -> Path:
-    result, session, _shots = demo_session
-    assert result.returncode == 0, result.stderr
-    shutil.copytree(session, tmp_path / "data" / "sub-demo" / "ses-1", ignore=shutil.ignore_patterns("coding"))
-    return tmp_path / "data"
+    return copy_demo(demo_session, tmp_path)
 
 
 def code(data: Path, coder: str, onset: int, apex: int, offset: int, note: str) -> str:

@@ -4,7 +4,6 @@ picture is the full-resolution crop of the decoded frame around the face dlib fi
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import cv2
@@ -14,18 +13,14 @@ from starlette.testclient import TestClient
 
 from elicitation.workbench import Workbench, build_app
 from hardware.video import IndexedReader
-from tests.e2e.workbench_server import Server, open_player, shown_frame, wait_shown
+from tests.e2e.workbench_server import Server, copy_demo, open_player, shown_frame, wait_shown
 
 TOKEN = "test-token"
 
 
 @pytest.fixture(scope="module")
 def data(demo_session, tmp_path_factory) -> Path:
-    result, session, _shots = demo_session
-    assert result.returncode == 0, result.stderr
-    root = tmp_path_factory.mktemp("zoom") / "data"
-    shutil.copytree(session, root / "sub-demo" / "ses-1", ignore=shutil.ignore_patterns("coding"))
-    return root
+    return copy_demo(demo_session, tmp_path_factory.mktemp("zoom"))
 
 
 def test_the_zoomed_picture_is_the_full_resolution_crop_around_the_face(data: Path) -> None:
