@@ -51,7 +51,7 @@ def make_session(session: Path, seconds: float, events: int) -> None:
     coded = [Event(f"e{k}", "01", "micro", "gras", int(s), int(s) + 6, int(s) + 18 + k % 9, action_units="4",
                    emotion="disgust") for k, s in enumerate(starts)]  # fmt: skip
     coded = [resolve(e, tables) for e in coded]
-    final = FinalLog(session, "C1", "C2", tables)
+    final = FinalLog(session, "C1", "C2", tables, arbiter="A1")
     for proposal in proposals(coded, coded, "gras", tables):
         final.decide(proposal, proposal.decided)
     final.close()

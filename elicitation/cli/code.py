@@ -1,6 +1,7 @@
 """`elicit code ...`: the coders' workbench and what comes after coding.
 
     elicit code DATA --coder C1 [--keys keys.yaml] [--port 0]   the workbench in the browser
+        [--arbiter A1 [--allow-coder-arbiter]]                   ... and save arbitration decisions as A1
     elicit code agreement DATA --coders C1 C2 [--camera gras]   agreement.json per session
     elicit code elan-export SESSION [--out DIR]                 .eaf + ELAN-playable proxies
     elicit code elan-import FILE.eaf SESSION --coder C3 [--tiers C1]
@@ -41,14 +42,21 @@ def open_workbench(
     keys: Path = typer.Option(None, "--keys", help="YAML mapping actions to keys (see the key list on the page)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Listen here (beyond loopback only with care)."),
     port: int = typer.Option(0, "--port", help="0: a free port."),
+    arbiter: str = typer.Option(
+        None, "--arbiter", help="Arbitrate as this ID (letters and digits): final.tsv names who decided."
+    ),
+    allow_coder_arbiter: bool = typer.Option(
+        False, "--allow-coder-arbiter", help="Let the arbiter be one of the two coders of a pair."
+    ),
 ) -> None:
     """Open the workbench: prints the link (with its token) and serves until Ctrl-C."""
     from elicitation.web import WebServer, new_token
     from elicitation.workbench import Workbench, build_app
 
-    wb = Workbench(data, coder, keys)
+    wb = Workbench(data, coder, keys, arbiter, allow_coder_arbiter)
     server = WebServer(build_app(wb, new_token()), host=host, port=port).start()
-    out.print(f"workbench for coder {wb.coder}: {len(wb.sessions)} session(s)", highlight=False)
+    role = f", arbiter {wb.arbiter}" if wb.arbiter else ""
+    out.print(f"workbench for coder {wb.coder}{role}: {len(wb.sessions)} session(s)", highlight=False)
     out.print(server.url, highlight=False, soft_wrap=True)
     out.file.flush()
     try:

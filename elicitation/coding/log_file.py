@@ -90,8 +90,14 @@ class AppendOnlyTsv:
         os.close(self._fd)
 
 
-def read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[TornLine]]:
-    """(line number, row) for every whole row, and the lines that are not whole rows."""
+def read_rows(
+    path: Path, columns: tuple[str, ...], later: tuple[str, ...] = ()
+) -> tuple[list[tuple[int, dict[str, str]]], list[TornLine]]:
+    """(line number, row) for every whole row, and the lines that are not whole rows.
+
+    `later` are columns added after files were begun: a file keeps the header it was begun with (it is
+    never rewritten), so its header is `columns` plus any first few of `later`, and rows appended since
+    carry the later cells at their end. A cell a row does not have reads as ""."""
     path = Path(path)
     if not path.is_file():
         return [], []
@@ -99,15 +105,17 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[tuple[int, dic
     lines = text.split("\n")
     ends_clean = lines[-1] == ""
     lines = lines[:-1] if ends_clean else lines
-    if not lines or tuple(lines[0].split("\t")) != columns:
-        raise ValueError(f"{path}: line 1 is not the header {' '.join(columns)}")
+    full = (*columns, *later)
+    header = tuple(lines[0].split("\t")) if lines else ()
+    if len(header) < len(columns) or header != full[: len(header)]:
+        raise ValueError(f"{path}: line 1 is not the header {' '.join(full)}")
     rows, torn = [], []
     for number, line in enumerate(lines[1:], start=2):
         cells = line.split("\t")  # cells never hold a tab (clean_text): no quoting, no size limit
         last = number == len(lines) and not ends_clean
-        if len(cells) != len(columns) or last:
-            reason = "no final newline (crash mid-write)" if last else f"{len(cells)} of {len(columns)} columns"
+        if not len(header) <= len(cells) <= len(full) or last:
+            reason = "no final newline (crash mid-write)" if last else f"{len(cells)} of {len(header)} columns"
             torn.append(TornLine(number, line, reason))
             continue
-        rows.append((number, dict(zip(columns, cells, strict=True))))
+        rows.append((number, {c: cells[i] if i < len(cells) else "" for i, c in enumerate(full)}))
     return rows, torn

@@ -157,7 +157,8 @@ def _rows_of(session: _Session) -> set[int]:
 
 
 def _write(session: _Session, sheet: str, layout: str, issues: list[Issue]) -> None:
-    final = FinalLog(session.folder, CODER, CODER, {session.camera: session.table})
+    table = {session.camera: session.table}  # the sheet is both "coders" and the decision: no arbiter to refuse
+    final = FinalLog(session.folder, CODER, CODER, table, arbiter=CODER, allow_coder_arbiter=True)
     try:
         for event in session.events:
             final.decide(Proposal(event.event_id, event, None, None, "accepted-unmatched"), "accepted-unmatched")

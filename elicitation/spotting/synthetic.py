@@ -112,7 +112,7 @@ def write_truth(session: Path, rig: Rig) -> Path:
         raise BadInput("the sim cameras film one face: give them the same expressions")
     fps = {c: s.fps for c, s in rig.cameras.items()}
     file_episode = {f"{c}_ep{label}.mkv": label for label in _labels(session) for c in rig.cameras}
-    final = FinalLog(session, "sim", "truth", tables)
+    final = FinalLog(session, "sim", "truth", tables, arbiter="schedule")
     listed = []
     try:
         for n, m in enumerate(plans[reference], start=1):

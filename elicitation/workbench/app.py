@@ -3,8 +3,10 @@
 Pages: ``/`` sessions, ``/s/N`` a session's episodes, ``/s/N/e/KEY`` the player, ``/s/N/agreement`` and
 ``/s/N/arbitrate`` (?c1=&c2=). JSON: ``/api/s/N/e/KEY`` (frames, timeline, your events, other coders'
 once both are done), POST the same for add/change/delete/done, ``/api/aus?text=`` (parse + Table IV
-suggestion), POST ``/api/s/N/arbitrate``. Pictures: ``/s/N/frame/CAMERA/FRAME`` (JPEG of that
-frames.tsv frame, decoded by index; headers X-Frame, X-Camera-Frame-Id, X-Host-Time, X-File, X-File-Frame).
+suggestion), POST ``/api/s/N/arbitrate``, ``/api/s/N/e/KEY/face/CAMERA`` (the face box the zoom centres on).
+Pictures: ``/s/N/frame/CAMERA/FRAME`` (JPEG of that frames.tsv frame, decoded by index; headers X-Frame,
+X-Camera-Frame-Id, X-Host-Time, X-File, X-File-Frame); ``?zoom=2`` or ``4``: the full-resolution crop around the
+face (headers X-Zoom, X-Crop and X-Face: x,y,w,h in frame pixels, X-Face "none" when no face was found).
 A refused action answers 400 with ``{"error": reason}``; a request body over MAX_BODY_BYTES answers 413
 unread (refused by its Content-Length, or once that much has arrived).
 """
@@ -25,9 +27,10 @@ from starlette.staticfiles import StaticFiles
 
 from elicitation.coding import CodingError, canonical_string, parse_action_units, suggest
 from elicitation.folder import BadInput
-from elicitation.web import make_app
-from elicitation.workbench import arbitrate, pages
-from elicitation.workbench.pictures import segment_frames
+from elicitation.web import jpeg, make_app
+from elicitation.workbench import agreement_page, arbitrate, pages
+from elicitation.workbench.face_zoom import ZOOMS
+from elicitation.workbench.pictures import JPEG_QUALITY, segment_frames
 from elicitation.workbench.state import Workbench
 from elicitation.workbench.timeline import timeline
 from hardware.video import VideoFileError
@@ -101,19 +104,32 @@ def build_app(wb: Workbench, token: str) -> Starlette:
 
     async def frame(request: Request) -> Response:
         n, camera, number = request.path_params["n"], request.path_params["camera"], request.path_params["frame"]
-        data, row = await asyncio.to_thread(wb.pictures(n).jpeg, camera, number)
-        return Response(data, media_type="image/jpeg", headers={**row.headers(), "Cache-Control": "no-store"})
+        zoom = request.query_params.get("zoom", "1")
+        if zoom not in {str(z) for z in ZOOMS}:
+            raise CodingError(f"zoom {zoom!r} is not one of {', '.join(map(str, ZOOMS))}")
+        if zoom == "1":  # the whole frame, as always
+            data, row = await asyncio.to_thread(wb.pictures(n).jpeg, camera, number)
+            return Response(data, media_type="image/jpeg", headers={**row.headers(), "Cache-Control": "no-store"})
+        image, row, face, crop = await asyncio.to_thread(wb.zoomed, n, camera, number, int(zoom))
+        box = "none" if face.box is None else f"{face.box.x},{face.box.y},{face.box.w},{face.box.h}"
+        headers = {**row.headers(), "X-Zoom": zoom, "X-Crop": f"{crop.x},{crop.y},{crop.w},{crop.h}", "X-Face": box}
+        data = await asyncio.to_thread(jpeg, image, JPEG_QUALITY)
+        return Response(data, media_type="image/jpeg", headers={**headers, "Cache-Control": "no-store"})
+
+    async def face(request: Request) -> Response:
+        n, key, camera = request.path_params["n"], request.path_params["key"], request.path_params["camera"]
+        return JSONResponse(await asyncio.to_thread(wb.face, n, key, camera))
 
     async def aus(request: Request) -> Response:
         text = request.query_params.get("text", "")
         canonical = canonical_string(text)
         return JSONResponse({"canonical": canonical, "suggested": suggest(parse_action_units(text))})
 
-    async def agreement_page(request: Request) -> Response:
-        return arbitrate.agreement_page(wb, request.path_params["n"], *arbitrate.pair_of(request))
+    async def agreement(request: Request) -> Response:
+        return agreement_page.agreement_page(wb, request.path_params["n"], *agreement_page.pair_of(request))
 
     async def arbitrate_page(request: Request) -> Response:
-        return arbitrate.arbitration_page(wb, request.path_params["n"], *arbitrate.pair_of(request))
+        return arbitrate.arbitration_page(wb, request.path_params["n"], *agreement_page.pair_of(request))
 
     async def decide(request: Request) -> Response:
         payload = await body(request)
@@ -124,9 +140,10 @@ def build_app(wb: Workbench, token: str) -> Starlette:
         Route("/s/{n:int}", guarded(session)),
         Route("/s/{n:int}/e/{key}", guarded(player)),
         Route("/s/{n:int}/frame/{camera}/{frame:int}", guarded(frame)),
-        Route("/s/{n:int}/agreement", guarded(agreement_page)),
+        Route("/s/{n:int}/agreement", guarded(agreement)),
         Route("/s/{n:int}/arbitrate", guarded(arbitrate_page)),
         Route("/api/s/{n:int}/e/{key}", guarded(episode), methods=["GET", "POST"]),
+        Route("/api/s/{n:int}/e/{key}/face/{camera}", guarded(face)),
         Route("/api/s/{n:int}/arbitrate", guarded(decide), methods=["POST"]),
         Route("/api/aus", guarded(aus)),
         Mount("/wb", app=StaticFiles(directory=STATIC), name="workbench-static"),

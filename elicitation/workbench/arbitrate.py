@@ -1,4 +1,4 @@
-"""The agreement page and the arbitration page, and recording an arbiter's decision into final.tsv.
+"""The arbitration page, and recording an arbiter's decision into final.tsv.
 
 Arbitration: each proposal is a form prefilled with the suggestion (a matched pair: the rounded
 average of the two coders' frames; AU string and emotion filled where the coders agree, left empty
@@ -6,7 +6,11 @@ where they differ so the arbiter decides; an unmatched event: its own values). S
 form holds, named by how it was decided: the proposal's own ``agreed``/``averaged`` when nothing was
 changed and nothing was open, ``chosen-1``/``chosen-2`` when it equals one coder's event,
 ``accepted-unmatched`` for an unchanged unmatched event, ``rejected-unmatched`` for a rejection, and
-``edited`` otherwise (elicitation.coding.FinalLog appends it, fsync'ed).
+``edited`` otherwise (elicitation.coding.FinalLog appends it, fsync'ed, with the arbiter's ID). Saving needs
+the workbench started with ``--arbiter ID``; an arbiter who is one of the pair is refused unless
+``--allow-coder-arbiter``. The note field starts with both coders' notes, kept as they are unless edited.
+Each coder's onset / apex / offset pictures (the face crop, face_zoom) are shown side by side, labelled
+coder, point and frame.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from elicitation.coding import (
@@ -25,75 +28,36 @@ from elicitation.coding import (
     Event,
     FinalLog,
     Proposal,
+    check_arbiter,
+    coders_note,
     final_decisions,
     final_path,
     on_camera,
     validate,
 )
 from elicitation.web import esc, page
-from elicitation.workbench.pairing import pair, session_proposals, write_report
+from elicitation.workbench.pairing import pair, session_proposals
 from elicitation.workbench.state import Workbench
 
 POINTS = ("onset", "apex", "apex2", "offset")
-
-
-def pair_of(request: Request) -> tuple[str, str]:
-    c1, c2 = request.query_params.get("c1", ""), request.query_params.get("c2", "")
-    if not c1 or not c2:
-        raise CodingError("give the two coders: ?c1=C1&c2=C2")
-    return c1, c2
-
-
-def _fmt(value: Any) -> str:
-    return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else esc(value)
-
-
-def agreement_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
-    s = wb.session(n)
-    path, data = write_report(s, pair(s, c1, c2))
-    c = data["counts"]
-    figures = [
-        ("matched", c["matched"]),
-        (f"only {c1}", c["only_1"]),
-        (f"only {c2}", c["only_2"]),
-        ("F1", data["f1"]),
-        ("frame agreement", data["frame_agreement"]["value"]),
-        ("AU agreement R", data["au_agreement"]["value"]),
-        ("emotion kappa", data["emotion_kappa"]["value"]),
-        ("kappa over labelled pairs", data["emotion_kappa"]["n"]),
-    ]
-    rows = "".join(f'<tr><td>{esc(k)}</td><td class="fig" data-name="{esc(k)}">{_fmt(v)}</td></tr>' for k, v in figures)
-    pairs = "".join(
-        f"<tr><td>{esc(p['episode'])}</td><td>{esc(p['event_1'])}</td><td>{esc(p['event_2'])}</td><td>{p['iou']:.3f}</td>"
-        + "".join(f"<td>{p[k]['frames']:+d} ({p[k]['ms']:+.1f} ms)</td>" for k in ("onset", "apex", "offset"))
-        + "</tr>"
-        for p in data["pairs"]
-    )
-    body = (
-        f'<p><a href="/s/{n}">{esc(s.name)}</a> · camera {esc(data["camera"])} · episodes done by both: '
-        f"{esc(', '.join(data['episodes_done_by_both']) or 'none')} · written to {esc(path)}</p>"
-        f"<table>{rows}</table><h2>Matched pairs ({esc(c2)} minus {esc(c1)})</h2><table><tr><th>episode</th>"
-        f"<th>{esc(c1)}</th><th>{esc(c2)}</th><th>IoU</th><th>onset</th><th>apex</th><th>offset</th></tr>{pairs}</table>"
-        f"<h2>Definitions</h2><p>{esc(data['frame_agreement']['definition'])}</p><p>{esc(data['au_agreement']['definition'])}</p>"
-        f'<p><a href="/s/{n}/arbitrate?c1={esc(c1)}&amp;c2={esc(c2)}">arbitration</a></p>'
-    )
-    return page(f"Agreement {c1} / {c2}", body)
 
 
 FIELDS = ("kind", "action_units", "emotion", "category")
 LABELS = {"kind": "kind", "action_units": "AUs", "emotion": "emotion", "category": "category"}
 
 
-def _side(n: int, event: Event | None, camera: str) -> str:
-    """One coder's event: its frames and codes, and its onset, apex and offset pictures side by side."""
+def _side(n: int, coder: str, event: Event | None, camera: str) -> str:
+    """One coder's event: its frames and codes, and its onset, apex and offset pictures side by side (the
+    2x face crop: a whole frame 120 px wide shows no expression)."""
     if event is None:
         return '<td class="dim">-</td>'
     points = on_camera(event, camera)
     frames = " / ".join(str(points.get(p, "-")) for p in POINTS)
     what = " · ".join((event.kind, event.action_units or "-", event.emotion or "-"))
     pictures = "".join(
-        f'<figure><img loading="lazy" width="120" alt="{p} frame {points[p]}" '
-        f'src="/s/{n}/frame/{esc(camera)}/{points[p]}"><figcaption>{p} {points[p]}</figcaption></figure>'
+        f'<figure data-coder="{esc(coder)}" data-point="{p}" data-frame="{points[p]}"><img loading="lazy" '
+        f'width="120" alt="{esc(coder)} {p} frame {points[p]}" src="/s/{n}/frame/{esc(camera)}/{points[p]}?zoom=2">'
+        f"<figcaption>{esc(coder)} {p} {points[p]}</figcaption></figure>"
         for p in ("onset", "apex", "offset") if p in points
     )  # fmt: skip
     note = f'<br><span class="dim">note: {esc(event.note)}</span>' if event.note else ""
@@ -126,6 +90,17 @@ def _agreed(p: Proposal, name: str) -> str:
     return values.pop() if len(values) == 1 else ""
 
 
+def _arbiter_line(wb: Workbench, coders: tuple[str, str]) -> str:
+    """Who saves the decisions, or why nobody can from this workbench."""
+    if wb.arbiter is None:
+        return '<p class="warn">No arbiter: start the workbench with <kbd>--arbiter ID</kbd> to save decisions.</p>'
+    try:
+        check_arbiter(wb.arbiter, coders, wb.allow_coder_arbiter)
+    except CodingError as exc:
+        return f'<p class="warn" id="arbiter">Saving is refused: {esc(exc)}</p>'
+    return f'<p id="arbiter">Arbiter <b>{esc(wb.arbiter)}</b>: every decision saved names you in final.tsv.</p>'
+
+
 def arbitration_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
     s = wb.session(n)
     p = pair(s, c1, c2)
@@ -140,14 +115,16 @@ def arbitration_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
         open_ = _disagreed(prop)
         rows.append(
             f'<tr class="proposal" data-key="{esc(prop.key)}"><td>{esc((prop.first or prop.second).episode)}</td>'  # type: ignore[union-attr]
-            f"{_side(n, prop.first, p.camera)}{_side(n, prop.second, p.camera)}<td>{esc(prop.decided)}<br>"
+            f"{_side(n, p.coders[0], prop.first, p.camera)}{_side(n, p.coders[1], prop.second, p.camera)}"
+            f"<td>{esc(prop.decided)}<br>"
             f'<span class="dim">{esc("; ".join(prop.open))}</span></td><td>{inputs}<br>'
             f"{_select('kind', KINDS, _agreed(prop, 'kind'), 'kind' in open_)} "
             f'<label>AUs <input name="action_units" size="9" value="{esc(_agreed(prop, "action_units"))}" '
             f'placeholder="4+L10"{_open("action_units" in open_)}></label>'
-            f'{_none_box("action_units", "action_units" in open_)} '
+            f"{_none_box('action_units', 'action_units' in open_)} "
             f"{_select('emotion', ('', *EMOTIONS), _agreed(prop, 'emotion'), 'emotion' in open_)}"
             f"{_none_box('emotion', 'emotion' in open_)}"
+            f'<br><label>note <input name="note" size="30" value="{esc(coders_note(prop, p.coders))}"></label>'
             f'<input type="hidden" name="category" value="{esc(_agreed(prop, "category"))}"></td>'
             '<td><button class="accept">save</button>'
             + ('<button class="reject danger">reject</button>' if prop.suggested is None else "")
@@ -157,7 +134,8 @@ def arbitration_page(wb: Workbench, n: int, c1: str, c2: str) -> HTMLResponse:
     body = (
         '<link rel="stylesheet" href="/wb/workbench.css">'
         f'<p><a href="/s/{n}">{esc(s.name)}</a> · {esc(c1)} and {esc(c2)} · camera {esc(p.camera)} · frames as '
-        f"onset / apex / apex-2 / offset (frames.tsv frame numbers)</p><table><tr><th>episode</th><th>{esc(c1)}</th>"
+        f"onset / apex / apex-2 / offset (frames.tsv frame numbers)</p>{_arbiter_line(wb, p.coders)}"
+        f"<table><tr><th>episode</th><th>{esc(c1)}</th>"
         f"<th>{esc(c2)}</th><th>proposed</th><th>decision</th><th></th><th>state</th></tr>{''.join(rows)}</table>"
         f'<div id="message"></div><script id="config" type="application/json">{config}</script>'
         '<script src="/wb/arbitrate.js"></script>'
@@ -179,10 +157,12 @@ def decide(wb: Workbench, n: int, body: dict[str, Any]) -> dict[str, Any]:
     prop = found.get(str(body.get("key", "")))
     if prop is None:
         raise CodingError(f"no proposal {body.get('key')!r} for {p.coders[0]} and {p.coders[1]}")
-    log = FinalLog(s.path, *p.coders, s.tables)
+    if wb.arbiter is None:
+        raise CodingError("this workbench has no arbiter: start it with --arbiter ID to save decisions")
+    log = FinalLog(s.path, *p.coders, s.tables, arbiter=wb.arbiter, allow_coder_arbiter=wb.allow_coder_arbiter)
     try:
         if body.get("reject"):
-            log.decide(prop, "rejected-unmatched")
+            log.decide(prop, "rejected-unmatched")  # a rejection has no event, so no note
             return {"decided": "rejected-unmatched"}
         base = prop.suggested or prop.first or prop.second
         frames = {}
@@ -226,7 +206,9 @@ def decide(wb: Workbench, n: int, body: dict[str, Any]) -> dict[str, Any]:
             decided = "chosen-2"
         else:
             decided = "edited"
-        event = log.decide(prop, decided, edited if decided == "edited" else None)
+        note = body.get("note")  # unchanged (or not sent): both coders' notes are kept, else the arbiter's
+        note = None if note is None or str(note) == coders_note(prop, p.coders) else str(note)
+        event = log.decide(prop, decided, edited if decided == "edited" else None, note)
         return {"decided": decided, "event_id": event.event_id if event else None}
     finally:
         log.close()

@@ -29,6 +29,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "new": ("n", "new event (clear the form)"),
     "camera": ("c", "code on the other camera"),
     "view": ("v", "show the coded camera only / all cameras"),
+    "zoom": ("z", "zoom the coded camera on the face: 1x / 2x / 4x (full resolution)"),
     "candidate": ("s", "next spotting candidate into the form"),
 }
 

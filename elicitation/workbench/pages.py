@@ -74,6 +74,7 @@ def player_page(wb: Workbench, n: int, key: str) -> HTMLResponse:
     pictures = "".join(
         f'<div class="card cam" data-camera="{esc(c)}"><div class="camname">{esc(c)}</div>'
         f'<img id="img-{esc(c)}" alt="{esc(c)} frame"><div class="info" id="info-{esc(c)}"></div>'
+        f'<div class="zoom" id="zoom-{esc(c)}" aria-live="polite"></div>'
         f'<div class="wait" id="wait-{esc(c)}" aria-live="polite"></div></div>'
         for c in seg.rows
     )

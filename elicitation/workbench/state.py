@@ -12,11 +12,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from elicitation.coding import (
     CodingError,
     CodingLog,
     Event,
     canonical_string,
+    check_arbiter,
     check_coder,
     lock_coder_log,
     other_coder_events,
@@ -24,9 +27,11 @@ from elicitation.coding import (
     replay,
     suggest,
 )
+from elicitation.workbench.face_zoom import Detect, Face, FaceZoom
 from elicitation.workbench.keys import load_keys
-from elicitation.workbench.pictures import Pictures
+from elicitation.workbench.pictures import Pictures, Row
 from elicitation.workbench.sessions import Session, find_sessions, open_session
+from hardware.vision import Box
 
 FIELDS = ("kind", "action_units", "emotion", "category", "note")
 
@@ -90,8 +95,19 @@ def _identical(event: Event, events: list[Event]) -> str | None:
 
 
 class Workbench:
-    def __init__(self, data: Path, coder: str, keys_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        data: Path,
+        coder: str,
+        keys_file: Path | None = None,
+        arbiter: str | None = None,
+        allow_coder_arbiter: bool = False,
+        detect: Detect | None = None,
+    ) -> None:
         self.coder = check_coder(coder)
+        # who saves arbitration decisions (None: the arbitration page only shows); checked against each pair
+        self.arbiter = None if arbiter is None else check_arbiter(arbiter, ("", ""))
+        self.allow_coder_arbiter = allow_coder_arbiter
         self.data = Path(data)
         self.keys = load_keys(keys_file)
         self.sessions = [open_session(p, self.data) for p in find_sessions(self.data)]
@@ -104,6 +120,7 @@ class Workbench:
             raise
         self._logs: dict[int, CodingLog] = {}
         self._pictures: dict[int, Pictures] = {}
+        self.faces = FaceZoom(detect)  # face boxes for the zoom, found once per episode and camera
         self.lock = threading.RLock()
 
     def session(self, n: int) -> Session:
@@ -123,6 +140,13 @@ class Workbench:
             if n not in self._pictures:
                 self._pictures[n] = Pictures(self.session(n))
             return self._pictures[n]
+
+    def zoomed(self, n: int, camera: str, frame: int, zoom: int) -> tuple[np.ndarray, Row, Face, Box]:
+        """(crop, row, face, crop box) of a frame at `zoom` (elicitation.workbench.face_zoom)."""
+        return self.faces.zoomed(n, self.session(n), self.pictures(n), camera, frame, zoom)
+
+    def face(self, n: int, key: str, camera: str) -> dict[str, Any]:
+        return self.faces.face(n, self.session(n), self.pictures(n), key, camera).as_json()
 
     def others(self, n: int, key: str) -> dict[str, Any]:
         """Other coders' events of the episode where both are done; the others as hidden, with why."""

@@ -171,7 +171,7 @@ def test_two_coders_two_frames_apart_are_matched_averaged_and_agree_as_computed_
         assert report["emotion_kappa"]["value"] == pytest.approx((0.5 - 0.25) / (1 - 0.25))
         assert [p["onset"]["frames"] for p in report["pairs"]] == [2, 0]
 
-        server = Server(data, "A")
+        server = Server(data, "A", "--arbiter", "R1")
         try:
             page.goto(server.url)
             page.goto(f"{server.base}/s/0/agreement?c1=A&c2=B")

@@ -4,6 +4,7 @@ player driven by its keys."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,9 +22,9 @@ START_TIMEOUT_S = 90
 class Server:
     """The workbench in its own process (so it can be killed with SIGKILL like a crashed server)."""
 
-    def __init__(self, data: Path, coder: str) -> None:
+    def __init__(self, data: Path, coder: str, *options: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "elicitation", "code", str(data), "--coder", coder],
+            [sys.executable, "-m", "elicitation", "code", str(data), "--coder", coder, *options],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -53,6 +54,14 @@ class Server:
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def copy_demo(demo_session, root: Path) -> Path:
+    """DATA holding a copy of the demo session without its codes (tests code and arbitrate on their own)."""
+    result, session, _shots = demo_session
+    assert result.returncode == 0, result.stderr
+    shutil.copytree(session, root / "data" / "sub-demo" / "ses-1", ignore=shutil.ignore_patterns("coding"))
+    return root / "data"
 
 
 def open_player(page, server: Server, episode: str = "01") -> None:

@@ -10,6 +10,7 @@
   let form = { camera: null, onset: null, apex: null, apex2: null, offset: null };
   const loading = {}, wanted = {}, wantedInfo = {};
   let shownDuringPlay = 0, single = false, pendingPoint = null;
+  const ZOOMS = [1, 2, 4], zoom = {}, faces = {};  // per camera: the zoom asked for; the face the server found
 
   function message(text, ok) { const m = $("message"); m.textContent = text; m.className = ok ? "ok" : "bad"; }
 
@@ -25,13 +26,16 @@
   // One picture request per camera in flight; the newest wanted frame goes next. The caption (and a point
   // key) follow the picture on screen, never the frame asked for: until it is shown the card says loading.
   function load(camera) {
-    const frame = wanted[camera], info = wantedInfo[camera];
+    const frame = wanted[camera], info = wantedInfo[camera], z = zoom[camera] || 1;
     wanted[camera] = null;
     loading[camera] = true;
     const img = $(`img-${camera}`);
     img.onload = img.onerror = () => {
       loading[camera] = false;
       img.dataset.frame = String(frame);
+      img.dataset.zoom = String(z);
+      img.classList.toggle("zoomed", z > 1);
+      zoomLabel(camera, z);
       $(`info-${camera}`).textContent = info;
       $(`info-${camera}`).dataset.frame = String(frame);
       if (playing && camera === primary) shownDuringPlay += 1;
@@ -43,14 +47,15 @@
         applyPoint(point, frame);
       }
     };
-    img.src = `/s/${config.session}/frame/${encodeURIComponent(camera)}/${frame}`;
+    img.src = `/s/${config.session}/frame/${encodeURIComponent(camera)}/${frame}` + (z > 1 ? `?zoom=${z}` : "");
     markLoading(camera);
   }
   function shownFrame(camera) { const f = $(`img-${camera}`).dataset.frame; return f === undefined ? null : parseInt(f, 10); }
+  const shownZoom = (camera) => parseInt($(`img-${camera}`).dataset.zoom || "1", 10);
   function markLoading(camera) {
     const card = document.querySelector(`.cam[data-camera="${camera}"]`);
     const target = parseInt($(`info-${camera}`).dataset.target, 10);
-    const waiting = shownFrame(camera) !== target;
+    const waiting = shownFrame(camera) !== target || shownZoom(camera) !== (zoom[camera] || 1);
     card.classList.toggle("loading", waiting);
     const point = pendingPoint && pendingPoint.camera === camera ? ` (${pendingPoint.point} is set when it is shown)` : "";
     $(`wait-${camera}`).textContent = waiting ? `loading frame ${target}…${point}` : "";
@@ -83,7 +88,7 @@
       const gap = camera === primary ? "" : distanceText(camera, i, t);
       wantedInfo[camera] = `frame ${f.frame[i]} · file frame ${f.file_frame[i]} · camera frame id ` +
         `${f.camera_frame_id[i]} · clock ${f.host_time[i].toFixed(6)} s${gap}`;
-      if (shownFrame(camera) === f.frame[i] && !loading[camera]) { info.textContent = wantedInfo[camera]; markLoading(camera); continue; }
+      if (shownFrame(camera) === f.frame[i] && shownZoom(camera) === (zoom[camera] || 1) && !loading[camera]) { info.textContent = wantedInfo[camera]; markLoading(camera); continue; }
       wanted[camera] = f.frame[i];
       if (!loading[camera]) load(camera); else markLoading(camera);
     }
@@ -286,6 +291,28 @@
     message(`spotting candidate ${s.onset}-${s.offset} (score ${s.score}) in the form: check it, then save`, true);
     renderForm(); show();
   }
+  // Face zoom (key z) on the coded camera: 1x, 2x, 4x. The server found the face once per episode and camera
+  // and sends the crop around it at full resolution; where it found none it zooms on the centre, said here.
+  function zoomLabel(camera, z) {
+    const face = faces[camera], label = $(`zoom-${camera}`);
+    if (z === 1 || !face) { label.textContent = ""; label.className = "zoom"; return; }
+    const [x, y, w, h] = face.crops[String(z)];
+    label.textContent = face.found
+      ? `zoom ${z}×: face crop ${w}×${h} at (${x}, ${y}), full resolution`
+      : `zoom ${z}×: no face found on ${camera} (frame ${face.frame}): zoomed on the centre, ${w}×${h}`;
+    label.className = face.found ? "zoom" : "zoom warn";
+  }
+  async function cycleZoom() {
+    const camera = primary, next = ZOOMS[(ZOOMS.indexOf(zoom[camera] || 1) + 1) % ZOOMS.length];
+    if (next > 1 && !faces[camera]) {
+      const response = await fetch(`${api}/face/${encodeURIComponent(camera)}`, { credentials: "same-origin" });
+      const answer = await response.json().catch(() => ({ error: `${response.status}` }));
+      if (!response.ok) { message(`zoom: ${answer.error}`); return; }
+      faces[camera] = answer;
+    }
+    zoom[camera] = next;
+    show();
+  }
   function switchCamera(camera) {
     const t = now();
     primary = camera || config.cameras[(config.cameras.indexOf(primary) + 1) % config.cameras.length];
@@ -298,7 +325,7 @@
     play: () => play(1), half: () => play(0.5), jump: () => { $("jump").value = ""; $("jump").focus(); },
     onset: () => setPoint("onset"), apex: () => setPoint("apex"), apex2: () => setPoint("apex2"),
     offset: () => setPoint("offset"), save: () => save(), new: () => clearForm(), camera: () => switchCamera(),
-    candidate: () => nextCandidate(), view: () => { single = !single; show(); },
+    candidate: () => nextCandidate(), view: () => { single = !single; show(); }, zoom: () => cycleZoom(),
   };
   // Letters are matched whatever the case (Shift or Caps Lock); Shift+ is part of a key name only for the
   // non-letter keys (Shift+ArrowRight). Page keys work whatever has focus, except while typing in a text

@@ -107,7 +107,7 @@ def test_two_frames_apart_is_averaged_on_arbitration(tmp_path):
     assert proposal.decided == "averaged" and proposal.open == []
     assert proposal.suggested.points() == {"onset": 51, "apex": 58, "offset": 71}  # 57.5 rounds up
 
-    final = FinalLog(tmp_path, "C1", "C2", TABLES)
+    final = FinalLog(tmp_path, "C1", "C2", TABLES, arbiter="A1")
     with pytest.raises(CodingError, match="does not apply"):
         final.decide(proposal, "agreed")
     final.decide(proposal, "averaged")
@@ -125,7 +125,7 @@ def test_disagreements_stay_open_until_chosen(tmp_path):
     [proposal] = proposals(first, second, "gras", TABLES)
     assert proposal.decided == "agreed"
     assert any("action_units differs" in q for q in proposal.open) and any("emotion" in q for q in proposal.open)
-    final = FinalLog(tmp_path, "C1", "C2", TABLES)
+    final = FinalLog(tmp_path, "C1", "C2", TABLES, arbiter="A1")
     with pytest.raises(CodingError, match="still open"):
         final.decide(proposal, "agreed")
     assert final.decide(proposal, "chosen-2").action_units == "4"
@@ -139,7 +139,7 @@ def test_disagreements_stay_open_until_chosen(tmp_path):
 def test_unmatched_events_are_accepted_or_rejected(tmp_path):
     props = proposals([ev("a", 50, 56, 70)], [ev("x", 200, 202, 210)], "gras", TABLES)
     assert [(p.key, p.decided) for p in props] == [("a", "accepted-unmatched"), ("x", "accepted-unmatched")]
-    final = FinalLog(tmp_path, "C1", "C2", TABLES)
+    final = FinalLog(tmp_path, "C1", "C2", TABLES, arbiter="A1")
     with pytest.raises(CodingError, match="does not apply"):
         final.decide(props[0], "averaged")
     final.decide(props[0], "accepted-unmatched")

@@ -45,7 +45,7 @@ def session(tmp_path):
         coded("flagged", 450, 452, 460),
         coded("unconfirmed", 500, 502, 510),
     ]
-    final = FinalLog(tmp_path, "C1", "C2", TABLES)
+    final = FinalLog(tmp_path, "C1", "C2", TABLES, arbiter="A1")
     for proposal in proposals(events, events, "gras", TABLES):
         final.decide(proposal, "agreed")
     final.close()

@@ -102,7 +102,7 @@ def code_episode(session: Path) -> dict[str, Event]:
             mine.append(log.add(event))
         log.done("01")
         log.close()
-    final = FinalLog(session, "C1", "C2", tables)
+    final = FinalLog(session, "C1", "C2", tables, arbiter="A1")
     events = {}
     for proposal in proposals(coded[0], coded[1], "gras", tables):
         event = final.decide(proposal, proposal.decided)

@@ -37,7 +37,7 @@ def make_session(folder: Path, spans: list[tuple[int, int]], spots: dict[str, li
     rig = {c: {"reference": c == reference} for c in tables}
     (folder / "session.json").write_text(json.dumps({"episodes": {"01": {"video": files}}, "rig": {"cameras": rig}}))
     events = [resolve(Event(f"e{i}", "01", "micro", coded_on, a, a, b), tables) for i, (a, b) in enumerate(spans)]
-    final = FinalLog(folder, "C1", "C2", tables)
+    final = FinalLog(folder, "C1", "C2", tables, arbiter="A1")
     for proposal in proposals(events, events, coded_on, tables):
         final.decide(proposal, "agreed")
     final.close()

@@ -24,8 +24,8 @@ def data(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-def client(data: Path, coder: str) -> TestClient:
-    return TestClient(build_app(Workbench(data, coder), TOKEN), headers={"X-Token": TOKEN})
+def client(data: Path, coder: str, **options) -> TestClient:
+    return TestClient(build_app(Workbench(data, coder, **options), TOKEN), headers={"X-Token": TOKEN})
 
 
 def event(**more) -> dict:
@@ -93,7 +93,7 @@ def test_an_identical_event_is_refused_a_different_one_is_kept(data: Path) -> No
 
 
 def test_arbitration_needs_a_decision_on_every_field_the_coders_disagreed_on(data: Path) -> None:
-    with client(data, "C1") as one, client(data, "C2") as two, client(data, "R1") as arbiter:
+    with client(data, "C1") as one, client(data, "C2") as two, client(data, "R1", arbiter="R1") as arbiter:
         first = one.post("/api/s/0/e/01", json=event(note="brows first")).json()["event"]["event_id"]
         second = two.post("/api/s/0/e/01", json=event(action_units="4+L10", emotion="repression")).json()["event"]
         for c in (one, two):
