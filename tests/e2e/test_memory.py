@@ -3,8 +3,8 @@
 Runs bench/memory.py's measurement (the CLI session as a user runs it, psutil RSS of the PsychoPy
 process sampled between episodes) with four short 720p clips (reviews 2-4 and ready screens 3-4 against
 episode 2's: the old growth was 150-300 MB per review, so a 50 MB limit still catches one such review).
-Before the malloc-arena limit (elicitation/screen/allocator.py) the RSS after a self-review rose by 150-300 MB over episode 2's,
-because every clip's decoder threads and every review's decoded frames landed in fresh arenas.
+Before the malloc-arena limit (elicitation/screen/allocator.py) the RSS after a self-review rose by 150-300 MB
+over episode 2's, because every clip's decoder threads and every review's decoded frames landed in fresh arenas.
 """
 
 from __future__ import annotations
