@@ -19,6 +19,7 @@ import pytest
 from elicitation.folder import read_tsv
 from hardware.video import count_frames
 from tests.conftest import REPO, run_elicit
+from tests.faults.session_faults import small_rig
 from tests.session_checks import check_episode_onsets, load
 from tests.short_protocol import short_protocol
 from tests.xdisplay import display_env
@@ -115,7 +116,8 @@ def _sha(path: Path) -> str:
 @pytest.mark.slow
 def test_sigkill_in_second_episode_then_resume_completes_the_session(tmp_path):
     data = tmp_path / "data"
-    args = ["run", str(short_protocol()), "--participant", "K1", "--rig", "sim", "--out", str(data),
+    rig = small_rig(tmp_path / "rig.yaml")  # the fault tests' small rig: the resume, not the rig, is tested here
+    args = ["run", str(short_protocol()), "--participant", "K1", "--rig", str(rig), "--out", str(data),
             "--autopilot", "--windowed"]  # fmt: skip
     proc = subprocess.Popen([sys.executable, "-m", "elicitation", *args], cwd=REPO, env=display_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
