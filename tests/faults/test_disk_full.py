@@ -1,5 +1,6 @@
 """Disk full during episode 1: the data folder is a small tmpfs (mounted here when we may; root in CI),
-filled to the last byte once the cameras write their episode-1 files.
+filled to the last byte once the cameras write their episode-1 files (on a loaded machine the filling
+may finish in episode 2: whichever episode is under way is the one left incomplete).
 
 Then: the session stops with one plain message naming the folder and its free space, exit 3,
 session.json says ``stopped: disk full`` (written into the reserve it set aside), no temp file, every
@@ -69,7 +70,7 @@ def test_disk_full_stops_the_session_with_one_message_and_resume_completes(tmp_p
     filler = small_disk / "filler"
     try:
         wait_for(proc, lambda: (folder / "video" / "gras_ep01.mkv").is_file(), what="gras_ep01.mkv")
-        time.sleep(1.0)
+        time.sleep(0.3)
         fill(small_disk, filler)
         code = proc.wait(timeout=120)
     finally:
@@ -84,7 +85,10 @@ def test_disk_full_stops_the_session_with_one_message_and_resume_completes(tmp_p
     assert s["stopped"]["reason"] == "disk full" and s["stopped"]["free_bytes"] < 8 * 2**20
     assert any(w["message"].startswith("stopped: disk full") for w in s["warnings"])
     assert not (folder / ".reserve").exists()  # given back for the final state
-    assert s["episodes"]["01"]["attempts"][0]["status"] == "incomplete"
+    statuses = [e["attempts"][0]["status"] for _label, e in sorted(s["episodes"].items()) if e.get("attempts")]
+    assert statuses and set(statuses[:-1]) <= {"complete"}, statuses
+    # the episode under way is left incomplete; a fill that lands between the two episodes leaves one to do
+    assert statuses[-1] == "incomplete" or len(statuses) < 2, statuses
     assert_consistent(folder)
 
     os.unlink(filler)
