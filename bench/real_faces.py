@@ -52,6 +52,9 @@ def measure(labels_path: Path, cache: Path, order: list[str]) -> dict[str, Any]:
         "detector": "hardware.vision.detect_face (dlib HOG) on the preview, via check_framing",
         "detection": face_scores.detection_scores(labels, clips),
         "framing_pass_share": face_scores.framing_scores(labels, clips),
+        "framing_pass_share_by_clip": {
+            n: face_scores.framing_scores([lab for lab in labels if lab.clip == n], {n: clips[n]}) for n in names
+        },
         "face_lost": {
             "order": order,
             "min_s": min_s,
@@ -76,8 +79,9 @@ def summary(result: dict[str, Any]) -> list[str]:
         else:
             line += f"; labelled frames with a box {d['labelled_frames_with_box']}"
         lines.append(line)
-    for label, checks in result["framing_pass_share"].items():
-        lines.append(f"framing on {label}: " + ", ".join(f"{k} {v}" for k, v in checks.items()))
+    for clip, by_label in result["framing_pass_share_by_clip"].items():
+        for label, checks in by_label.items():
+            lines.append(f"framing, {clip} {label}: " + ", ".join(f"{k} {v}" for k, v in checks.items()))
     lost = result["face_lost"]
     lines.append(f"face_lost over {' + '.join(lost['order'])} ({lost['length_s']} s): {lost['intervals']}")
     for label, d in lost["by_label"].items():
