@@ -72,6 +72,27 @@ def test_dark_and_clipped_faces_fail_light():
         assert not framing.checks["light"].ok and "clipped" in framing.checks["light"].text
 
 
+def test_light_is_the_skin_not_the_hair_at_the_box_edges(monkeypatch):
+    """Dark hair or background inside the box's edges (real faces: 4-15 % crushed there) is not the face's
+    light; shadows over its centre are."""
+    from hardware.vision import framing as module
+
+    frame = picture()
+    box = detect_face(frame)
+    assert box is not None
+    monkeypatch.setattr(module, "detect_face", lambda gray: box)  # the same box whatever is painted in it
+    hair = frame.copy()
+    region = hair[box.y : box.y + box.h, box.x : box.x + box.w]
+    region[:, : round(box.w * 0.15)] = 0  # a dark band down each side: 30 % of the box, outside its centre
+    region[:, box.w - round(box.w * 0.15) :] = 0
+    assert check_framing(hair).checks["light"].ok, check_framing(hair).checks["light"].text
+    shadow = frame.copy()
+    cy, cx = box.y + box.h // 2, box.x + box.w // 2
+    shadow[cy - box.h // 6 : cy + box.h // 6, cx - box.w // 6 : cx + box.w // 6] = 0  # over the nose and mouth
+    light = check_framing(shadow).checks["light"]
+    assert not light.ok and "crushed" in light.text
+
+
 def test_blur_fails_focus_against_the_check_in_value():
     sharp = picture()
     reference = check_framing(sharp).focus
