@@ -1,6 +1,6 @@
 """The README's first command, measured: `elicit demo` run N times, drops and CPU per process and thread.
 
-    python bench/demo.py --json [--runs 3] [--rig sim]
+    python bench/demo.py --json [--runs 3] [--rig sim-real-face|sim]
 
 Each run starts `xvfb-run -a python -m elicitation demo --out TMP --no-open` and, while it runs, samples
 every process of its tree (Xvfb included) and every thread of each, 4 times a second (psutil; thread names
@@ -96,11 +96,11 @@ def longest_gaps(session: Path, camera: str, count: int = 3) -> list[dict]:
     return out
 
 
-def run_demo(rig: str, folder: Path) -> dict:
+def run_demo(rig: str | None, folder: Path) -> dict:
     load = [round(v, 2) for v in os.getloadavg()]
     log = open(folder / "demo.log", "w+")  # noqa: SIM115 - read back at the end
     cmd = ["xvfb-run", "-a", sys.executable, "-m", "elicitation", "demo", "--out", str(folder / "data"), "--no-open"]
-    if rig != "sim":
+    if rig:
         cmd += ["--rig", rig]
     started = time.monotonic()
     root = psutil.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[1])
@@ -145,7 +145,7 @@ def run_demo(rig: str, folder: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--rig", default="sim")
+    parser.add_argument("--rig", default=None, help="default: the demo's own (sim-real-face when its clip is cached)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     runs = []
@@ -155,7 +155,7 @@ def main() -> None:
         if not args.json:
             drops = ", ".join(f"{n} {c['dropped']} of {c['frames']}" for n, c in runs[-1]["cameras"].items())
             print(f"run {k + 1}: dropped {drops}; load before {runs[-1]['load_average_before']}", file=sys.stderr)
-    result = {"rig": args.rig, "cores": os.cpu_count(), "runs": runs,
+    result = {"rig": args.rig or "the demo's default", "cores": os.cpu_count(), "runs": runs,
               "all_runs_dropped_nothing": all(c["dropped"] == 0 for r in runs for c in r["cameras"].values())}
     print(json.dumps(result, indent=1 if args.json else None))
 

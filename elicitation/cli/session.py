@@ -77,6 +77,19 @@ def next_session(data: Path, participant: str) -> int:
     return n
 
 
+def demo_rig(given: str | None) -> str:
+    """The demo's rig: the real face when its clip is in the cache (`bash .ci/install` puts it there), else
+    the astronaut photograph."""
+    if given:
+        return given
+    from hardware.cameras.sim.face_video import REAL_FACES, real_face_cache
+
+    if (real_face_cache() / REAL_FACES["pexels-crying-laughing"]).is_file():
+        return "sim-real-face"
+    out.print("no real-face clip in the cache (`bash .ci/install` fetches it): the demo shows a photograph")
+    return "sim"
+
+
 @exits
 def demo(
     data: Path = typer.Option(Path("demo-data"), "--out", help="Data folder for the demo session."),
@@ -85,6 +98,8 @@ def demo(
     no_dashboard: bool = typer.Option(False, "--no-dashboard", help=NO_DASHBOARD_HELP),
     dashboard_host: str = typer.Option("127.0.0.1", "--dashboard-host", help=DASHBOARD_HOST_HELP),
     no_open: bool = typer.Option(False, "--no-open", help=NO_OPEN_HELP),
+    rig: str | None = typer.Option(None, "--rig", help="Default: sim-real-face (a real face) when its clip is "
+                                   "in the cache, else sim (a photograph)."),
 ) -> None:
     """The demo: generated clips, the simulated rig, the autopilot, in a window (about a minute).
 
@@ -98,7 +113,7 @@ def demo(
         demo_clips.generate()
     participant = "demo"
     opts = SessionOptions(
-        protocol=DEMO_PROTOCOL, participant=participant, session=next_session(data, participant), rig="sim",
+        protocol=DEMO_PROTOCOL, participant=participant, session=next_session(data, participant), rig=demo_rig(rig),
         data=data, autopilot=True, seed=seed, windowed=True, screenshots=screenshots,
         dashboard=not no_dashboard, dashboard_host=dashboard_host, open_dashboard=not no_open,
     )  # fmt: skip

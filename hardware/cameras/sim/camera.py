@@ -144,7 +144,8 @@ class SimCamera:
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         self._views = {}
         face = opts.get("face") or {}
-        self._video = VideoFace(face["video"], settings.width, settings.height, channels) if "video" in face else None
+        self._video = VideoFace(face["video"], settings.width, settings.height, channels,
+                                tuple(face.get("crop", (0.0, 0.0, 1.0, 1.0)))) if "video" in face else None  # fmt: skip
         self._face = FaceLayer.from_options(face, settings.width, settings.height, channels, lit_view) if (
             face and self._video is None) else None  # fmt: skip
         shown = opts.get("expressions")

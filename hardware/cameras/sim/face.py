@@ -28,7 +28,7 @@ HEAD_CROP = (14, 222, 130, 315)  # astronaut.png rows y0:y1, columns x0:x1: hair
 FACE_IN_CROP = (44, 52, 96, 96)  # x, y, w, h of the face as the LBP cascade finds it inside HEAD_CROP
 FACE_SHARE = 0.9  # the patch's height over the frame's
 LIT_LEVELS_KEPT = 8
-FACE_KEYS = {"image": str, "movement_px": (int, float), "face_away": list, "video": str}
+FACE_KEYS = {"image": str, "movement_px": (int, float), "face_away": list, "video": str, "crop": list}
 
 
 def check_options(value: Any) -> str | None:
@@ -40,9 +40,17 @@ def check_options(value: Any) -> str | None:
             return f"has unknown key '{key}' (allowed: {', '.join(FACE_KEYS)})"
         if isinstance(val, bool) or not isinstance(val, FACE_KEYS[key]):
             return f"key '{key}' has the wrong type: {val!r}"
-    if "video" in value:  # a real face from a clip (hardware.cameras.sim.face_video): nothing else applies
-        extra = sorted(set(value) - {"video"})
-        return f"video takes no other key, got {', '.join(extra)}" if extra else None
+    if "video" in value:  # a real face from a clip (hardware.cameras.sim.face_video): only its crop applies
+        extra = sorted(set(value) - {"video", "crop"})
+        if extra:
+            return f"video takes only crop besides, got {', '.join(extra)}"
+        crop = value.get("crop", [0, 0, 1, 1])
+        ok = len(crop) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in crop)
+        if not ok or not (0 <= crop[0] < crop[2] <= 1 and 0 <= crop[1] < crop[3] <= 1):
+            return f"crop is [x0, y0, x1, y1], shares of the clip's width and height (x0 < x1 <= 1), got {crop!r}"
+        return None
+    if "crop" in value:
+        return "crop applies to a video face only"
     if value.get("image", "astronaut") not in IMAGES:
         return f"image '{value['image']}' is not one of: {', '.join(IMAGES)}"
     if value.get("movement_px", 0) < 0:

