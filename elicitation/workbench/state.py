@@ -31,6 +31,7 @@ from elicitation.workbench.face_zoom import Detect, Face, FaceZoom
 from elicitation.workbench.keys import load_keys
 from elicitation.workbench.pictures import Pictures, Row
 from elicitation.workbench.sessions import Session, find_sessions, open_session
+from elicitation.workbench.undo import Step, UndoSteps
 from hardware.vision import Box
 
 FIELDS = ("kind", "action_units", "emotion", "category", "note")
@@ -121,6 +122,7 @@ class Workbench:
         self._logs: dict[int, CodingLog] = {}
         self._pictures: dict[int, Pictures] = {}
         self.faces = FaceZoom(detect)  # face boxes for the zoom, found once per episode and camera
+        self.undo = UndoSteps()
         self.lock = threading.RLock()
 
     def session(self, n: int) -> Session:
@@ -170,7 +172,7 @@ class Workbench:
         }
 
     def act(self, n: int, key: str, body: dict[str, Any]) -> dict[str, Any]:
-        """add / change / delete / done from the page; CodingError with the reason if refused."""
+        """add / change / delete / done / undo from the page; CodingError with the reason if refused."""
         s, log, action = self.session(n), self.log(n), body.get("action")
         segment = s.segment(key)
         with self.lock:
@@ -180,10 +182,14 @@ class Workbench:
             if action == "delete":
                 if body.get("event_id") not in {e.event_id for e in log.events(key)}:
                     raise CodingError(f"no event {body.get('event_id')!r} of yours in episode {key}")
-                log.delete(str(body["event_id"]))
+                before = log.state.events[str(body["event_id"])]
+                log.delete(before.event_id)
+                self.undo.record(n, key, Step("delete", before.event_id, before))
                 return {"deleted": body["event_id"]}
+            if action == "undo":
+                return {"undone": self.undo.undo(n, key, log)}
             if action not in ("add", "change"):
-                raise CodingError(f"action {action!r} is not add, change, delete or done")
+                raise CodingError(f"action {action!r} is not add, change, delete, done or undo")
             camera = str(body.get("camera") or "")
             if camera not in segment.rows:
                 raise CodingError(f"camera {camera!r} has no frames in episode {key}")
@@ -209,7 +215,9 @@ class Workbench:
             twin = _identical(event, log.events(key))
             if twin is not None:
                 raise CodingError(f"event {twin} of yours has the same frames, camera and codes already")
+            before = log.state.events.get(event.event_id) if action == "change" else None
             saved = log.add(event) if action == "add" else log.change(event)
+            self.undo.record(n, key, Step(action, saved.event_id, before))
             return {"event": event_json(saved)}
 
     def replayed(self, n: int, coder: str) -> Any:
