@@ -16,7 +16,8 @@
       WB.message(`this event's frames are on ${form.camera}: switch back (camera key) or start a new event`); return;
     }
     const target = s.data.frames[s.primary].frame[s.index];
-    if (WB.shownFrame(s.primary) !== target || (!WB.playing && WB.isLoading(s.primary))) {  // not on screen yet
+    // not on screen yet (a still on its way counts only when no played picture of this frame is shown meanwhile)
+    if (WB.shownFrame(s.primary) !== target || (WB.isLoading(s.primary) && !WB.canvasShown(s.primary))) {
       WB.pendingPoint = { point, frame: target, camera: s.primary };
       WB.markLoading(s.primary);
       return;

@@ -11,7 +11,7 @@
   const keyTimes = window.__keyToPicture = [];
   WB.keyMark = null;  // { action, t0 }: set by the key handler, closed when the picture it asked for is shown
 
-  const canvasShown = (camera) => !$(`play-${camera}`).hidden;
+  const canvasShown = WB.canvasShown = (camera) => !$(`play-${camera}`).hidden;
   WB.shownFrame = (camera) => {
     const el = canvasShown(camera) ? $(`play-${camera}`) : $(`img-${camera}`);
     return el.dataset.frame === undefined ? null : parseInt(el.dataset.frame, 10);

@@ -15,6 +15,7 @@
   const OTHER_FPS = 15;    // the other cameras while playing
   const LAG_PERIODS = 1.5; // behind the clock by more than this: jump to the frame due (the rest are skipped)
   const KEEP_FRAMES = 20000;
+  const RETRY_MS = 1000;   // after a refused or failed request
   const MAX_STRIDE = 4;    // the coded camera is shown at a quarter of its rate at worst (then it skips)
   let playId = 0;
   WB.lastPlay = null;
@@ -26,14 +27,14 @@
     const img = $(`img-${camera}`);
     const width = Math.round((img.hidden ? $(`play-${camera}`) : img).clientWidth * (window.devicePixelRatio || 1));
     return { camera, f: s.data.frames[camera], isPrimary, period, stride, start, next: start, busy: false,
-      buf: new Map(), last: -1, width, zoom: s.zoom[camera] || 1 };
+      buf: new Map(), last: -1, width, zoom: s.zoom[camera] || 1, retryAt: 0 };
   }
 
   // Keep `st` fetched AHEAD_S ahead of the clock; one request in flight per camera, the next one sent as soon
   // as a run's bytes are in (its pictures decode meanwhile), so the server and the page work at once.
   async function fill(p, st, clockIndex) {
     const n = st.f.frame.length;
-    if (st.busy || st.next >= n) return;
+    if (st.busy || st.next >= n || performance.now() < st.retryAt) return;
     if (st.next < clockIndex) st.next = clockIndex;  // fell behind the clock: what is past is skipped anyway
     const ahead = Math.ceil((AHEAD_S * p.speed) / st.period);
     if (st.next - Math.max(clockIndex, st.last, st.start) > ahead) return;
@@ -52,8 +53,8 @@
       sizes = response.headers.get("X-Sizes").split(",").map(Number);
       bytes = await response.arrayBuffer();
     } catch (error) {
-      p.error = `play: ${st.camera}: ${error.message}`;
-      WB.message(p.error);
+      WB.message(`play: ${st.camera}: ${error.message}`);
+      st.retryAt = performance.now() + RETRY_MS;  // said on screen; asked again a little later, not 60 times a second
       st.busy = false;
       return;
     }
@@ -103,7 +104,11 @@
     canvas.getContext("2d").drawImage(bitmap, 0, 0);
     canvas.dataset.frame = String(frame);
     canvas.dataset.zoom = String(st.zoom);
-    if (canvas.hidden) { canvas.hidden = false; img.hidden = true; }
+    if (canvas.hidden) {  // the first picture of this play: the canvas takes the still picture's place
+      canvas.hidden = false; img.hidden = true;
+      document.querySelector(`.cam[data-camera="${st.camera}"]`).classList.remove("loading");
+      $(`wait-${st.camera}`).textContent = "";
+    }
     for (const i of st.buf.keys()) if (i <= pick) { st.buf.get(i).bitmap.close(); st.buf.delete(i); }
     if (st.isPrimary) {
       const stats = p.stats;
@@ -134,7 +139,7 @@
     for (const st of p.streams) { paint(p, st, t); fill(p, st, Math.max(st.start, WB.atOrBefore(st.camera, t))); }
     const seconds = (now - stats.wall0) / 1000;
     stats.fps = seconds > 0.25 ? stats.painted / seconds : 0;
-    if (now - p.shownAt > 250) { p.shownAt = now; WB.status(); WB.drawTimeline(); }
+    if (now - p.shownAt > 150) { p.shownAt = now; WB.status(); WB.drawTimeline(); }
     if (primary.last >= primary.f.frame.length - 1) { WB.stopPlay(); WB.show(); }
   }
 
