@@ -25,7 +25,8 @@ def data(tmp_path: Path) -> Path:
 
 
 def client(data: Path, coder: str) -> TestClient:
-    return TestClient(build_app(Workbench(data, coder), TOKEN), headers={"X-Token": TOKEN})
+    no_face = lambda image: None  # noqa: E731  (zoomed runs crop the centre: no detector needed here)
+    return TestClient(build_app(Workbench(data, coder, detect=no_face), TOKEN), headers={"X-Token": TOKEN})
 
 
 def pictures(answer) -> list[np.ndarray]:
@@ -51,6 +52,8 @@ def test_a_run_of_frames_holds_each_frame_it_names(data: Path) -> None:
             assert small.shape[1] == full.shape[1] // factor  # whole factors only: the page scales the rest
         same = pictures(c.get(f"/s/0/frames/gras/10?count=1&width={full.shape[1] * 3 // 4}"))[0]
         assert same.shape == full.shape  # not worth halving: sent as it is
+        zoomed = pictures(c.get("/s/0/frames/gras/10?count=2&zoom=2"))
+        assert [z.shape for z in zoomed] == [(full.shape[0] // 2, full.shape[1] // 2)] * 2  # the face crop, as stills
         assert "1 to 60 frames" in c.get("/s/0/frames/gras/10?count=61").json()["error"]
         assert "whole numbers" in c.get("/s/0/frames/gras/10?count=x").json()["error"]
 
