@@ -36,8 +36,9 @@
       else markLoading(camera);
       const mark = WB.keyMark;
       if (mark && camera === s.primary && frame === s.data.frames[s.primary].frame[s.index] && wanted[camera] == null) {
-        WB.keyMark = null;  // two animation frames: the second runs after the new picture was painted
-        requestAnimationFrame(() => requestAnimationFrame(() => keyTimes.push({ action: mark.action, frame, ms: performance.now() - mark.t0 })));
+        WB.keyMark = null;  // the frame that paints it runs the animation frame callback, then paints; a task
+        // queued there runs once that frame is done (a second animation frame would add a whole frame period)
+        requestAnimationFrame(() => setTimeout(() => keyTimes.push({ action: mark.action, frame, ms: performance.now() - mark.t0 }), 0));
       }
       const p = WB.pendingPoint;
       if (p && p.camera === camera && p.frame === frame) { WB.pendingPoint = null; WB.applyPoint(p.point, frame); }
