@@ -1,6 +1,7 @@
 """Coders' workbench benchmark: frame-exact pictures by index from a 3-minute episode, ours against naive.
 
     python bench/coding.py --json [--minutes 3] [--samples 200] [--naive-samples 6]
+    python bench/coding.py --json --page [--page-only] [--page-data DATA] [--page-seconds 4]
 
 Records a 640x480 mono8 and a 1280x720 bgr24 episode with the sim camera (unpaced) through the
 recorder's encoder (hardware.video.VideoWriter: x264 -qp 0 into Matroska, a keyframe every second), and a
@@ -13,6 +14,8 @@ Then, in one run, what the workbench does per picture (decode by index + JPEG fo
 - naive: every request decodes from the start of the file up to the frame (a fresh decoder each
   time: what a reader without a keyframe index does); a step and a jump cost the same there.
 Every picture's sim barcode is checked against the frame asked for. Latencies in ms (p50, p95).
+With ``--page``, "playback as the page shows it" is added (bench/coding_page.py): pictures per second at
+640x480 and 1280x720 and the key-to-picture time of a step and a jump, measured in headless Chromium.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import av  # noqa: E402
 import numpy as np  # noqa: E402
 
+from bench.coding_page import page_section  # noqa: E402
 from elicitation.web import jpeg  # noqa: E402
 from hardware.cameras.base import CameraSettings, Frame, StreamFormat  # noqa: E402
 from hardware.cameras.sim import barcode, create  # noqa: E402
@@ -134,7 +138,16 @@ def main() -> None:
     parser.add_argument("--naive-samples", type=int, default=6)
     parser.add_argument("--noise-s", type=float, default=20.0, help="seconds recorded with sensor noise (size only)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--page", action="store_true", help="add playback as the page shows it (Chromium)")
+    parser.add_argument("--page-only", action="store_true", help="only playback as the page shows it")
+    parser.add_argument("--page-data", type=Path, help="DATA with a demo session (default: record one)")
+    parser.add_argument("--page-seconds", type=float, default=4.0, help="seconds played per camera")
+    parser.add_argument("--page-samples", type=int, default=40, help="steps and jumps timed in the page")
     args = parser.parse_args()
+    if args.page_only:
+        section = page_section(args.page_data, args.page_seconds, args.page_samples)
+        print(json.dumps({"playback as the page shows it": section}, indent=2))
+        return
     frames = int(args.minutes * 60 * FPS)
     rng = random.Random(7)
     results: dict = {"minutes": args.minutes, "frames": frames, "load_before": os.getloadavg()}
@@ -172,11 +185,15 @@ def main() -> None:
             _targets(entry)
             results[label] = entry
     results["load_after"] = os.getloadavg()
+    if args.page:
+        results["playback as the page shows it"] = page_section(args.page_data, args.page_seconds, args.page_samples)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
         for label, _w, _h, _f in SIZES:
             print(label, results[label])
+        if args.page:
+            print("playback as the page shows it", results["playback as the page shows it"])
 
 
 if __name__ == "__main__":

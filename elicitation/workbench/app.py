@@ -7,6 +7,8 @@ suggestion), POST ``/api/s/N/arbitrate``, ``/api/s/N/e/KEY/face/CAMERA`` (the fa
 Pictures: ``/s/N/frame/CAMERA/FRAME`` (JPEG of that frames.tsv frame, decoded by index; headers X-Frame,
 X-Camera-Frame-Id, X-Host-Time, X-File, X-File-Frame); ``?zoom=2`` or ``4``: the full-resolution crop around the
 face (headers X-Zoom, X-Crop and X-Face: x,y,w,h in frame pixels, X-Face "none" when no face was found).
+Playing: ``/s/N/frames/CAMERA/FRAME?count=&stride=&width=&zoom=`` the JPEGs of `count` frames from FRAME on
+(every `stride`-th) in one body, split by the X-Sizes header (elicitation.workbench.pictures.play_batch).
 A refused action answers 400 with ``{"error": reason}``; a request body over MAX_BODY_BYTES answers 413
 unread (refused by its Content-Length, or once that much has arrived).
 """
@@ -30,7 +32,7 @@ from elicitation.folder import BadInput
 from elicitation.web import jpeg, make_app
 from elicitation.workbench import agreement_page, arbitrate, pages
 from elicitation.workbench.face_zoom import ZOOMS
-from elicitation.workbench.pictures import JPEG_QUALITY, segment_frames
+from elicitation.workbench.pictures import JPEG_QUALITY, Row, play_batch, segment_frames
 from elicitation.workbench.state import Workbench
 from elicitation.workbench.timeline import timeline
 from hardware.video import VideoFileError
@@ -116,6 +118,26 @@ def build_app(wb: Workbench, token: str) -> Starlette:
         data = await asyncio.to_thread(jpeg, image, JPEG_QUALITY)
         return Response(data, media_type="image/jpeg", headers={**headers, "Cache-Control": "no-store"})
 
+    async def frames(request: Request) -> Response:
+        n, camera, first = request.path_params["n"], request.path_params["camera"], request.path_params["frame"]
+        try:
+            count, stride, width, zoom = (int(request.query_params.get(k, d)) for k, d in
+                                          (("count", "1"), ("stride", "1"), ("width", "0"), ("zoom", "1")))  # fmt: skip
+        except ValueError:
+            raise CodingError("count, stride, width and zoom are whole numbers") from None
+        if zoom not in ZOOMS or stride < 1:
+            raise CodingError(f"zoom {zoom} is not one of {', '.join(map(str, ZOOMS))}, or stride {stride} < 1")
+        pictures = wb.pictures(n)
+
+        def picture(row: Row) -> Any:
+            return pictures.picture(camera, row.frame)[0] if zoom == 1 else wb.zoomed(n, camera, row.frame, zoom)[0]
+
+        def run() -> tuple[bytes, dict[str, str]]:
+            return play_batch(pictures.rows_from(camera, first, count, stride), picture, width)
+
+        data, headers = await asyncio.to_thread(run)
+        return Response(data, media_type="application/octet-stream", headers={**headers, "Cache-Control": "no-store"})
+
     async def face(request: Request) -> Response:
         n, key, camera = request.path_params["n"], request.path_params["key"], request.path_params["camera"]
         return JSONResponse(await asyncio.to_thread(wb.face, n, key, camera))
@@ -140,6 +162,7 @@ def build_app(wb: Workbench, token: str) -> Starlette:
         Route("/s/{n:int}", guarded(session)),
         Route("/s/{n:int}/e/{key}", guarded(player)),
         Route("/s/{n:int}/frame/{camera}/{frame:int}", guarded(frame)),
+        Route("/s/{n:int}/frames/{camera}/{frame:int}", guarded(frames)),
         Route("/s/{n:int}/agreement", guarded(agreement)),
         Route("/s/{n:int}/arbitrate", guarded(arbitrate_page)),
         Route("/api/s/{n:int}/e/{key}", guarded(episode), methods=["GET", "POST"]),

@@ -31,6 +31,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "view": ("v", "show the coded camera only / all cameras"),
     "zoom": ("z", "zoom the coded camera on the face: 1x / 2x / 4x (full resolution)"),
     "candidate": ("s", "next spotting candidate into the form"),
+    "zoom_in": ("+", "timeline: zoom in, down to single frames (or the mouse wheel)"),
+    "zoom_out": ("-", "timeline: zoom out"),
+    "undo": ("u", "undo your last add, change or delete in this episode (also Ctrl+Z)"),
 }
 
 

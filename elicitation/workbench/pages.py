@@ -12,7 +12,9 @@ from elicitation.web import esc, page
 from elicitation.workbench.keys import help_rows
 from elicitation.workbench.state import Workbench, coders_of
 
-SCRIPT = '<script src="/wb/workbench.js"></script>'
+# the player's parts, in load order: core.js first (window.WB), workbench.js last (the keys, then the start)
+PLAYER_SCRIPTS = ("core.js", "pictures.js", "playback.js", "timeline.js", "form.js", "workbench.js")
+SCRIPT = "".join(f'<script src="/wb/{name}"></script>' for name in PLAYER_SCRIPTS)
 STYLE = '<link rel="stylesheet" href="/wb/workbench.css">'
 
 
@@ -73,7 +75,8 @@ def player_page(wb: Workbench, n: int, key: str) -> HTMLResponse:
     keys = "".join(f"<tr><td><kbd>{esc(k)}</kbd></td><td>{esc(text)}</td></tr>" for k, text in help_rows(wb.keys))
     pictures = "".join(
         f'<div class="card cam" data-camera="{esc(c)}"><div class="camname">{esc(c)}</div>'
-        f'<img id="img-{esc(c)}" alt="{esc(c)} frame"><div class="info" id="info-{esc(c)}"></div>'
+        f'<img id="img-{esc(c)}" alt="{esc(c)} frame"><canvas class="play" id="play-{esc(c)}" hidden></canvas>'
+        f'<div class="info" id="info-{esc(c)}"></div>'
         f'<div class="zoom" id="zoom-{esc(c)}" aria-live="polite"></div>'
         f'<div class="wait" id="wait-{esc(c)}" aria-live="polite"></div></div>'
         for c in seg.rows
@@ -104,11 +107,12 @@ def player_page(wb: Workbench, n: int, key: str) -> HTMLResponse:
 <div class="player"><div class="stage">
 <div class="row" id="pictures">{pictures}</div>
 <div id="status" class="dim"></div>
-<canvas id="timeline" width="960" height="90"></canvas>
+<canvas id="timeline" width="960" height="124" title="wheel or + / -: zoom; click: go there"></canvas>
 <div class="dim" id="legend"><span class="sw clip"></span> clip <span class="sw flag"></span> participant's flags
  (exclude) <span class="sw lost"></span> face lost <span class="sw pen"></span> penalty
  <span class="sw ev"></span> your events
- <span class="sw spot"></span> spotting candidates</div></div>
+ <span class="sw spot"></span> spotting candidates <span class="sw other"></span> other coders (once both are
+ done) · ruler: clock seconds; zoomed in, each frame a tick</div></div>
 <div class="side">
 <p><label>jump to <input id="jump" size="12" placeholder="frame or 123.456s"></label> <button id="go">go</button>
  <label>code on <select id="camera">{_options(list(seg.rows))}</select></label></p>

@@ -1,6 +1,7 @@
 """The workbench's server-side state: the sessions, one coder's append-only log per session, pictures.
 
-Every action a coder confirms goes through elicitation.coding.CodingLog (checked, then appended with
+Every action a coder confirms (elicitation.workbench.actions, undo included) goes through
+elicitation.coding.CodingLog (checked, then appended with
 fsync before the answer goes back), so a reload or a killed server loses nothing the page showed as
 saved; on start the logs are replayed. Another coder's events of an episode are given only when both
 coders marked that episode done (elicitation.coding.other_coder_events).
@@ -17,81 +18,23 @@ import numpy as np
 from elicitation.coding import (
     CodingError,
     CodingLog,
-    Event,
-    canonical_string,
     check_arbiter,
     check_coder,
     lock_coder_log,
     other_coder_events,
-    parse_action_units,
     replay,
-    suggest,
 )
+from elicitation.workbench.actions import UndoSteps, act, event_json
 from elicitation.workbench.face_zoom import Detect, Face, FaceZoom
 from elicitation.workbench.keys import load_keys
 from elicitation.workbench.pictures import Pictures, Row
 from elicitation.workbench.sessions import Session, find_sessions, open_session
 from hardware.vision import Box
 
-FIELDS = ("kind", "action_units", "emotion", "category", "note")
-
 
 def coders_of(session: Session) -> list[str]:
     """Coders with a log in the session's coding/ folder."""
     return sorted(p.stem for p in (session.path / "coding").glob("*.tsv") if p.stem not in ("final",))
-
-
-def event_json(event: Event) -> dict[str, Any]:
-    frames = {cam: {p: r.as_dict() for p, r in refs.items()} for cam, refs in event.frames.items()}
-    own = event.frames.get(event.camera, {})
-    duration = (own["offset"].host_time - own["onset"].host_time) * 1000 if "onset" in own and "offset" in own else None
-    try:
-        suggested = suggest(parse_action_units(event.action_units)) if event.action_units else []
-    except CodingError:
-        suggested = []
-    return {
-        "event_id": event.event_id,
-        "episode": event.episode,
-        "kind": event.kind,
-        "camera": event.camera,
-        "onset": event.onset,
-        "apex": event.apex,
-        "apex2": event.apex2,
-        "offset": event.offset,
-        "action_units": event.action_units,
-        "emotion": event.emotion,
-        "category": event.category,
-        "note": event.note,
-        "frames": frames,
-        "duration_ms": duration,
-        "suggested": suggested,
-    }
-
-
-def _frame(body: dict[str, Any], point: str, optional: bool = False) -> int | None:
-    value = body.get(point)
-    if value in (None, ""):
-        if optional:
-            return None
-        raise CodingError(f"no {point} frame: set it on the current frame with its key")
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise CodingError(f"{point} frame {value!r} is not a frame number") from None
-
-
-def _identical(event: Event, events: list[Event]) -> str | None:
-    """The id of another event with the same camera, frames, kind, AUs, emotion and category, if any."""
-
-    def codes(e: Event) -> tuple[Any, ...]:
-        try:
-            units = canonical_string(e.action_units) if e.action_units else ""
-        except CodingError:
-            units = e.action_units
-        return (e.camera, e.onset, e.apex, e.apex2, e.offset, e.kind, units, e.emotion.lower(), e.category)
-
-    mine = codes(event)
-    return next((e.event_id for e in events if e.event_id != event.event_id and codes(e) == mine), None)
 
 
 class Workbench:
@@ -121,6 +64,7 @@ class Workbench:
         self._logs: dict[int, CodingLog] = {}
         self._pictures: dict[int, Pictures] = {}
         self.faces = FaceZoom(detect)  # face boxes for the zoom, found once per episode and camera
+        self.undo = UndoSteps()
         self.lock = threading.RLock()
 
     def session(self, n: int) -> Session:
@@ -170,47 +114,9 @@ class Workbench:
         }
 
     def act(self, n: int, key: str, body: dict[str, Any]) -> dict[str, Any]:
-        """add / change / delete / done from the page; CodingError with the reason if refused."""
-        s, log, action = self.session(n), self.log(n), body.get("action")
-        segment = s.segment(key)
+        """add / change / delete / done / undo from the page (elicitation.workbench.actions)."""
         with self.lock:
-            if action == "done":
-                log.done(key)
-                return {"done": True}
-            if action == "delete":
-                if body.get("event_id") not in {e.event_id for e in log.events(key)}:
-                    raise CodingError(f"no event {body.get('event_id')!r} of yours in episode {key}")
-                log.delete(str(body["event_id"]))
-                return {"deleted": body["event_id"]}
-            if action not in ("add", "change"):
-                raise CodingError(f"action {action!r} is not add, change, delete or done")
-            camera = str(body.get("camera") or "")
-            if camera not in segment.rows:
-                raise CodingError(f"camera {camera!r} has no frames in episode {key}")
-            event = Event(
-                event_id=str(body.get("event_id") or "") if action == "change" else "",
-                episode=key,
-                kind=str(body.get("kind") or ""),
-                camera=camera,
-                onset=_frame(body, "onset"),  # type: ignore[arg-type]
-                apex=_frame(body, "apex"),
-                offset=_frame(body, "offset"),  # type: ignore[arg-type]
-                apex2=_frame(body, "apex2", optional=True),
-                **{f: str(body.get(f) or "") for f in FIELDS if f != "kind"},
-            )
-            if event.kind != "irrelevant" and event.category:  # said, never dropped silently
-                raise CodingError(f"a review category ({event.category}) is only for an irrelevant movement, "
-                                  f"not a {event.kind} one: choose kind irrelevant or no category")  # fmt: skip
-            table, rows = s.tables[camera], segment.rows[camera]
-            first, last = int(table.frame[rows[0]]), int(table.frame[rows[-1]])
-            for point, value in event.points().items():
-                if not first <= value <= last:
-                    raise CodingError(f"{point} frame {value} is outside episode {key} ({camera}: {first}..{last})")
-            twin = _identical(event, log.events(key))
-            if twin is not None:
-                raise CodingError(f"event {twin} of yours has the same frames, camera and codes already")
-            saved = log.add(event) if action == "add" else log.change(event)
-            return {"event": event_json(saved)}
+            return act(self.session(n), self.log(n), self.undo, n, key, body)
 
     def replayed(self, n: int, coder: str) -> Any:
         return replay(self.session(n).path / "coding" / f"{check_coder(coder)}.tsv")
