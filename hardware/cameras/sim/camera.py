@@ -1,9 +1,9 @@
 """Simulated camera: a first-class device that paces itself on the one clock.
 
-Every frame carries its id as a barcode (hardware.cameras.barcode) over cheap moving content, so
-a recording can be checked frame by frame. Pixel formats: ``mono8``, ``bgr24`` (raw, stored losslessly)
-and ``mjpeg`` (compressed "in the camera" like a UVC webcam's frames, at a UVC camera's cost to the host:
-hardware.cameras.sim.mjpeg; its background stands still). Faults are rig settings:
+Every frame carries its id as a barcode (hardware.cameras.barcode) over cheap moving content, so a recording can be
+checked frame by frame. Pixel formats: ``mono8``, ``bgr24`` (raw, stored losslessly) and ``mjpeg`` (compressed "in
+the camera" like a UVC webcam's frames, at a UVC camera's cost to the host: hardware.cameras.sim.mjpeg; its
+background stands still). Faults are rig settings:
 
 - ``drop_frames: [ids]``      those ids are never delivered (the counter still advances),
 - ``jitter_ms: x``            each delivery is late by a random 0..x ms,
@@ -23,7 +23,7 @@ hardware.cameras.sim.mjpeg; its background stands still). Faults are rig setting
                               a copy whatever the screen shows.
 - ``face: {image: astronaut, movement_px: 3, face_away: [[t0, t1]]}``  a face photograph drawn over
                               the pattern, moving a little, gone during face_away (hardware.cameras.sim.face);
-  ``face: {video: NAME or PATH}`` a real face from a clip, looped (hardware.cameras.sim.face_video).
+  ``face: {video: NAME or PATH, crop: [x0, y0, x1, y1]}`` a real face from a clip, looped (face_video).
 - ``expressions: {movements: [...], random: {...}, distractors: [...]}``  known facial movements on that
                               face, a synthetic truth for spotting (hardware.cameras.sim.expressions).
 """
@@ -144,8 +144,8 @@ class SimCamera:
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         self._views = {}
         face = opts.get("face") or {}
-        self._video = VideoFace(face["video"], settings.width, settings.height, channels,
-                                tuple(face.get("crop", (0.0, 0.0, 1.0, 1.0)))) if "video" in face else None  # fmt: skip
+        video = face.get("video")
+        self._video = VideoFace(video, settings.width, settings.height, channels, face.get("crop")) if video else None
         self._face = FaceLayer.from_options(face, settings.width, settings.height, channels, lit_view) if (
             face and self._video is None) else None  # fmt: skip
         shown = opts.get("expressions")

@@ -58,8 +58,8 @@ def resolve(video: str) -> Path:
 class VideoFace:
     """The decoded clip, drawn into frames of one size at time t."""
 
-    def __init__(self, video: str, width: int, height: int, channels: int,
-                 crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> None:  # fmt: skip
+    def __init__(self, video: str, width: int, height: int, channels: int, crop: list[float] | None = None) -> None:
+        crop = crop or [0.0, 0.0, 1.0, 1.0]  # x0, y0, x1, y1 as shares of the clip's width and height
         path = resolve(video)
         capture = cv2.VideoCapture(str(path))
         self.fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
