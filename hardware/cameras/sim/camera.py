@@ -144,10 +144,9 @@ class SimCamera:
         self._pattern = _moving_pattern(settings.height, settings.width, channels, 256, opts.get("seed") or 0)
         self._views = {}
         face = opts.get("face") or {}
-        video = face.get("video")
-        self._video = VideoFace(video, settings.width, settings.height, channels, face.get("crop")) if video else None
-        self._face = FaceLayer.from_options(face, settings.width, settings.height, channels, lit_view) if (
-            face and self._video is None) else None  # fmt: skip
+        video, size = face.get("video"), (settings.width, settings.height)
+        self._video = VideoFace(video, *size, channels, face.get("crop")) if video else None
+        self._face = FaceLayer.from_options(face, *size, channels, lit_view) if face and not video else None
         shown = opts.get("expressions")
         if shown is not None and self._face is None:
             raise CameraConfigError(f"sim camera '{self.name}': expressions need a face image (face: {{image: ...}})")
