@@ -1,7 +1,7 @@
 """Face lost during an episode, end to end: an autopilot session on a sim camera whose face turns away.
 
 The rig's review camera shows the sim face with ``face_away: [[20, 21.5]]`` (seconds since that camera
-started); the protocol is the demo's with one 30 s clip starting well before 20 s, so the whole absence
+started); the protocol is the demo's with one 25 s clip starting well before 20 s, so the whole absence
 falls inside the clip. The truth on the session clock is the camera's start (its first frame's host
 time in frames.tsv, less its id over the rate) + 20 s, minus t0.
 """
@@ -30,7 +30,7 @@ clips:
     file: long1.mp4
     label: "Long clip"
     main_emotions: [{emotion: amusement}]
-    duration_s: [30, 30]
+    duration_s: [25, 25]
     width: 320
     height: 180
     fps: 30
