@@ -77,8 +77,16 @@ def _take(folder: Path, resume: bool, free: bool) -> FolderLock | None:
         return lock_file(folder / LOCK_NAME, "elicit run --resume",
                          f"{folder}: --resume refused, the session is running")  # fmt: skip
     if free:
-        return claim_new_folder(folder, "elicit run")
+        try:
+            return claim_new_folder(folder, "elicit run")
+        except FileExistsError:  # another run created it after our check: name that run once its lock is written
+            pass
     info = holder(folder / LOCK_NAME)  # an existing folder: refused as running rather than as existing
+    for _ in range(20):
+        if info is not None or free is False:
+            break
+        time.sleep(0.1)
+        info = holder(folder / LOCK_NAME)
     if info is not None:
         raise BadInput(f"{folder} is being recorded by {describe(info)}: a second run is refused")
     return None
